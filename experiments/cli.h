@@ -1,0 +1,19 @@
+// Subcommands of the `motlab` executable register themselves here (one file each in experiments/).
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "framework/registry/registry.h"
+
+namespace motlab::cli {
+
+// args excludes the program name and the subcommand itself.
+using Command = std::function<int(const std::vector<std::string>& args)>;
+
+bool register_command(const std::string& name, const std::string& help, Command command);
+
+}  // namespace motlab::cli
+
+#define MOTLAB_COMMAND(name, help, fn) \
+  static const bool MOTLAB_CONCAT(motlab_command_registered_, __COUNTER__) = ::motlab::cli::register_command(name, help, fn)

@@ -1,0 +1,58 @@
+// Hydra-style composition (a faithful subset of Hydra 1.3/1.4): defaults lists, config groups,
+// packages, overrides, interpolation and sweeps. The helper owning framework/config implements
+// this API; callers (the CLI, the launcher, tests) use nothing else.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "framework/config/config.h"
+
+namespace motlab {
+
+// One entry of the final defaults list (`--info defaults`).
+struct DefaultsEntry {
+  std::string config_path;  // e.g. "model/tmr" or "config" for the primary
+  std::string package;      // e.g. "model", "" for _global_
+  std::string parent;       // config that listed it
+  bool is_self = false;     // the _self_ entry of `parent`
+};
+
+struct ComposeRequest {
+  std::string config_dir;              // root of the config groups, e.g. <repo>/configs
+  std::string primary = "config";      // primary config name (configs/<primary>.yaml)
+  std::vector<std::string> overrides;  // command-line overrides, in order (no sweep syntax)
+};
+
+struct Composed {
+  Config config;                               // composed, unresolved, struct mode applied
+  std::map<std::string, std::string> choices;  // runtime.choices: group -> option ("null" if none)
+  std::vector<DefaultsEntry> defaults;         // final defaults list, in merge order
+  std::vector<std::string> overrides;          // as given
+};
+
+// Throws motlab::Error with file:line, the key and the available options.
+Composed compose(const ComposeRequest& request);
+
+// Facts a resolver may ask for: ${motlab:runtime.choices.X}, ${motlab:job.num},
+// ${motlab:runtime.output_dir}, ${motlab:job.override_dirname}, ...
+struct RuntimeInfo {
+  std::map<std::string, std::string> choices;
+  std::string output_dir;
+  int job_num = 0;
+  std::string job_name;
+  std::vector<std::string> overrides;
+};
+
+// Resolves every ${...} (absolute/relative paths, string concatenation, nesting, resolvers now,
+// oc.env, motlab:...) and fails on mandatory '???' values that are still unset. Cycles are errors.
+Config resolve(const Config& composed, const RuntimeInfo& runtime);
+
+// Multirun expansion: comma lists and range(start,stop[,step]) in `overrides`, plus sweep params
+// from the config (`hydra.sweeper.params`-like: `sweep.params: {key: "a,b"}`), the command line
+// taking precedence. Cartesian product in order of first appearance, last key fastest.
+// Without `multirun`, any sweep syntax is an error that says to use -m.
+std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string>& overrides,
+                                                   const Config& sweep_params, bool multirun);
+
+}  // namespace motlab

@@ -1,0 +1,725 @@
+#include "framework/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+#include <variant>
+
+#include "framework/core/error.h"
+
+namespace motlab {
+
+struct Config::Node {
+  Kind kind = Kind::kNull;
+  bool b = false;
+  int64_t i = 0;
+  double f = 0.0;
+  std::string s;
+  std::vector<Config> list;
+  std::vector<Item> dict;
+  SourceLocation where;
+};
+
+std::string SourceLocation::str() const {
+  if (file.empty()) return "<command line>";
+  if (line <= 0) return file;
+  return file + ":" + std::to_string(line);
+}
+
+namespace {
+
+std::shared_ptr<Config::Node> make_node(Config::Kind kind, SourceLocation where) {
+  auto node = std::make_shared<Config::Node>();
+  node->kind = kind;
+  node->where = std::move(where);
+  return node;
+}
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::vector<std::string> split_dotted(const std::string& dotted) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : dotted) {
+    if (c == '.') {
+      parts.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  parts.push_back(current);
+  return parts;
+}
+
+std::string strip_underscores(const std::string& text) {
+  std::string out;
+  for (size_t k = 0; k < text.size(); ++k) {
+    if (text[k] == '_') {
+      // '_' only between digits, as in YAML 1.1 / Python.
+      if (k == 0 || k + 1 == text.size() || !std::isdigit((unsigned char)text[k - 1]) ||
+          !std::isdigit((unsigned char)text[k + 1]))
+        return "";
+      continue;
+    }
+    out += text[k];
+  }
+  return out;
+}
+
+bool parse_int(const std::string& raw, int64_t* out) {
+  std::string text = strip_underscores(raw);
+  if (text.empty()) return false;
+  size_t k = 0;
+  if (text[k] == '+' || text[k] == '-') ++k;
+  if (k == text.size()) return false;
+  for (size_t j = k; j < text.size(); ++j)
+    if (!std::isdigit((unsigned char)text[j])) return false;
+  errno = 0;
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0') return false;
+  *out = value;
+  return true;
+}
+
+bool parse_float(const std::string& raw, double* out) {
+  std::string text = strip_underscores(raw);
+  if (text.empty()) return false;
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower == ".inf" || lower == "+.inf" || lower == "inf" || lower == "+inf") {
+    *out = std::numeric_limits<double>::infinity();
+    return true;
+  }
+  if (lower == "-.inf" || lower == "-inf") {
+    *out = -std::numeric_limits<double>::infinity();
+    return true;
+  }
+  if (lower == ".nan" || lower == "nan") {
+    *out = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  // Digits with '.' and/or exponent: 1.5, .5, 1., 1e-4, -2.5E+3.
+  size_t k = 0;
+  if (text[k] == '+' || text[k] == '-') ++k;
+  bool digits = false, dot = false, exponent = false;
+  for (; k < text.size(); ++k) {
+    char c = text[k];
+    if (std::isdigit((unsigned char)c)) {
+      digits = true;
+    } else if (c == '.' && !dot && !exponent) {
+      dot = true;
+    } else if ((c == 'e' || c == 'E') && digits && !exponent) {
+      exponent = true;
+      if (k + 1 < text.size() && (text[k + 1] == '+' || text[k + 1] == '-')) ++k;
+      if (k + 1 >= text.size()) return false;
+    } else {
+      return false;
+    }
+  }
+  if (!digits || (!dot && !exponent)) return false;
+  char* end = nullptr;
+  *out = std::strtod(text.c_str(), &end);
+  return *end == '\0';
+}
+
+Config convert_yaml(const YAML::Node& node, const std::string& source, const std::string& path) {
+  SourceLocation where{source, node.Mark().line >= 0 ? node.Mark().line + 1 : 0};
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return Config::null(where).relocated(path);
+    case YAML::NodeType::Scalar: {
+      // Quoted scalars carry tag "!" in yaml-cpp; plain ones "?".
+      if (node.Tag() == "!") return Config::string(node.Scalar(), where).relocated(path);
+      return Config::parse_scalar(node.Scalar(), where).relocated(path);
+    }
+    case YAML::NodeType::Sequence: {
+      std::vector<Config> items;
+      size_t index = 0;
+      for (const auto& child : node)
+        items.push_back(convert_yaml(child, source, join_path(path, std::to_string(index++))));
+      return Config::list(std::move(items), where).relocated(path);
+    }
+    case YAML::NodeType::Map: {
+      std::vector<Config::Item> items;
+      for (const auto& entry : node) {
+        const YAML::Node& key_node = entry.first;
+        MOTLAB_CHECK(key_node.IsScalar(), source, ":", key_node.Mark().line + 1,
+                     ": a mapping key must be a scalar (under '", path, "')");
+        std::string key = key_node.Scalar();
+        for (const auto& existing : items)
+          MOTLAB_CHECK(existing.first != key, source, ":", key_node.Mark().line + 1,
+                       ": duplicate key '", join_path(path, key), "'");
+        items.emplace_back(key, convert_yaml(entry.second, source, join_path(path, key)));
+      }
+      return Config::dict(std::move(items), where).relocated(path);
+    }
+  }
+  return Config::null(where);
+}
+
+void emit_yaml(const Config& value, YAML::Emitter& out) {
+  switch (value.kind()) {
+    case Config::Kind::kNull: out << YAML::Null; break;
+    case Config::Kind::kMissing: out << "???"; break;
+    case Config::Kind::kBool: out << value.as_bool(); break;
+    case Config::Kind::kInt: out << value.as_int(); break;
+    case Config::Kind::kFloat: out << value.scalar_text(); break;
+    case Config::Kind::kString: {
+      const std::string& s = value.as_string();
+      // Quote strings that would otherwise re-parse as another kind.
+      Config reparsed = Config::parse_scalar(s);
+      if (reparsed.kind() != Config::Kind::kString || s.empty())
+        out << YAML::DoubleQuoted << s;
+      else
+        out << s;
+      break;
+    }
+    case Config::Kind::kList:
+      out << YAML::BeginSeq;
+      for (size_t k = 0; k < value.size(); ++k) emit_yaml(value.at(k), out);
+      out << YAML::EndSeq;
+      break;
+    case Config::Kind::kDict:
+      out << YAML::BeginMap;
+      for (const auto& [key, child] : value.items()) {
+        out << YAML::Key << key << YAML::Value;
+        emit_yaml(child, out);
+      }
+      out << YAML::EndMap;
+      break;
+  }
+}
+
+void json_escape(const std::string& s, std::ostream& out) {
+  out << '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out << "\\\""; break;
+      case '\\': out << "\\\\"; break;
+      case '\n': out << "\\n"; break;
+      case '\t': out << "\\t"; break;
+      case '\r': out << "\\r"; break;
+      default:
+        if (c < 0x20)
+          out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
+        else
+          out << c;
+    }
+  }
+  out << '"';
+}
+
+void emit_json(const Config& value, std::ostream& out) {
+  switch (value.kind()) {
+    case Config::Kind::kNull: out << "null"; break;
+    case Config::Kind::kMissing: out << "\"???\""; break;
+    case Config::Kind::kBool: out << (value.as_bool() ? "true" : "false"); break;
+    case Config::Kind::kInt: out << value.as_int(); break;
+    case Config::Kind::kFloat: {
+      double d = value.as_double();
+      if (std::isfinite(d))
+        out << value.scalar_text();
+      else
+        out << "null";
+      break;
+    }
+    case Config::Kind::kString: json_escape(value.as_string(), out); break;
+    case Config::Kind::kList:
+      out << '[';
+      for (size_t k = 0; k < value.size(); ++k) {
+        if (k) out << ',';
+        emit_json(value.at(k), out);
+      }
+      out << ']';
+      break;
+    case Config::Kind::kDict: {
+      out << '{';
+      bool first = true;
+      for (const auto& [key, child] : value.items()) {
+        if (!first) out << ',';
+        first = false;
+        json_escape(key, out);
+        out << ':';
+        emit_json(child, out);
+      }
+      out << '}';
+      break;
+    }
+  }
+}
+
+const std::vector<Config::Item>& empty_items() {
+  static const std::vector<Config::Item> empty;
+  return empty;
+}
+
+}  // namespace
+
+Config::Config() : node_(make_node(Kind::kNull, {})) {}
+Config::Config(std::shared_ptr<const Node> node, std::string path)
+    : node_(std::move(node)), path_(std::move(path)) {}
+
+Config Config::null(SourceLocation where) { return Config(make_node(Kind::kNull, where), ""); }
+Config Config::missing(SourceLocation where) {
+  return Config(make_node(Kind::kMissing, where), "");
+}
+Config Config::boolean(bool value, SourceLocation where) {
+  auto node = make_node(Kind::kBool, where);
+  node->b = value;
+  return Config(node, "");
+}
+Config Config::integer(int64_t value, SourceLocation where) {
+  auto node = make_node(Kind::kInt, where);
+  node->i = value;
+  return Config(node, "");
+}
+Config Config::floating(double value, SourceLocation where) {
+  auto node = make_node(Kind::kFloat, where);
+  node->f = value;
+  return Config(node, "");
+}
+Config Config::string(std::string value, SourceLocation where) {
+  auto node = make_node(Kind::kString, where);
+  node->s = std::move(value);
+  return Config(node, "");
+}
+Config Config::list(std::vector<Config> items, SourceLocation where) {
+  auto node = make_node(Kind::kList, where);
+  node->list = std::move(items);
+  return Config(node, "");
+}
+Config Config::dict(std::vector<Item> items, SourceLocation where) {
+  auto node = make_node(Kind::kDict, where);
+  node->dict = std::move(items);
+  return Config(node, "");
+}
+
+Config Config::parse_scalar(const std::string& text, SourceLocation where) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    return null(where);
+  if (text == "???") return missing(where);
+  if (text == "true" || text == "True" || text == "TRUE") return boolean(true, where);
+  if (text == "false" || text == "False" || text == "FALSE") return boolean(false, where);
+  int64_t i = 0;
+  if (parse_int(text, &i)) return integer(i, where);
+  double f = 0;
+  if (parse_float(text, &f)) return floating(f, where);
+  return string(text, where);
+}
+
+Config Config::from_yaml_string(const std::string& text, const std::string& source_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    MOTLAB_FAIL(source_name, ":", e.mark.line + 1, ": YAML syntax error: ", e.msg);
+  }
+  return convert_yaml(root, source_name, "");
+}
+
+Config Config::from_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  MOTLAB_CHECK(in.good(), "cannot read config file '", path, "'");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return from_yaml_string(buffer.str(), path);
+}
+
+Config::Kind Config::kind() const { return node_->kind; }
+
+const char* Config::kind_name() const {
+  switch (kind()) {
+    case Kind::kNull: return "null";
+    case Kind::kBool: return "bool";
+    case Kind::kInt: return "int";
+    case Kind::kFloat: return "float";
+    case Kind::kString: return "string";
+    case Kind::kList: return "list";
+    case Kind::kDict: return "dict";
+    case Kind::kMissing: return "missing value (???)";
+  }
+  return "?";
+}
+
+bool Config::is_scalar() const {
+  Kind k = kind();
+  return k == Kind::kBool || k == Kind::kInt || k == Kind::kFloat || k == Kind::kString;
+}
+
+const SourceLocation& Config::where() const { return node_->where; }
+
+std::string Config::describe() const {
+  return "key '" + (path_.empty() ? std::string("<root>") : path_) + "' (" + where().str() + ")";
+}
+
+bool Config::as_bool() const {
+  MOTLAB_CHECK(kind() == Kind::kBool, describe(), ": expected a bool, got ", kind_name(),
+               is_scalar() ? " '" + scalar_text() + "'" : "");
+  return node_->b;
+}
+int64_t Config::as_int() const {
+  if (kind() == Kind::kFloat && std::floor(node_->f) == node_->f &&
+      std::fabs(node_->f) < 9.007199254740992e15)
+    return static_cast<int64_t>(node_->f);
+  MOTLAB_CHECK(kind() == Kind::kInt, describe(), ": expected an int, got ", kind_name(),
+               is_scalar() ? " '" + scalar_text() + "'" : "");
+  return node_->i;
+}
+double Config::as_double() const {
+  if (kind() == Kind::kInt) return static_cast<double>(node_->i);
+  MOTLAB_CHECK(kind() == Kind::kFloat, describe(), ": expected a number, got ", kind_name(),
+               is_scalar() ? " '" + scalar_text() + "'" : "");
+  return node_->f;
+}
+const std::string& Config::as_string() const {
+  MOTLAB_CHECK(kind() == Kind::kString, describe(), ": expected a string, got ", kind_name(),
+               is_scalar() ? " '" + scalar_text() + "'" : "");
+  return node_->s;
+}
+
+std::string Config::scalar_text() const {
+  switch (kind()) {
+    case Kind::kNull: return "null";
+    case Kind::kMissing: return "???";
+    case Kind::kBool: return node_->b ? "true" : "false";
+    case Kind::kInt: return std::to_string(node_->i);
+    case Kind::kFloat: {
+      double d = node_->f;
+      if (std::isnan(d)) return ".nan";
+      if (std::isinf(d)) return d > 0 ? ".inf" : "-.inf";
+      std::ostringstream out;
+      out << std::setprecision(17) << d;
+      std::string text = out.str();
+      // Shortest representation that round-trips.
+      for (int precision = 1; precision <= 17; ++precision) {
+        std::ostringstream probe;
+        probe << std::setprecision(precision) << d;
+        if (std::strtod(probe.str().c_str(), nullptr) == d) {
+          text = probe.str();
+          break;
+        }
+      }
+      if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+      return text;
+    }
+    case Kind::kString: return node_->s;
+    default: MOTLAB_FAIL(describe(), ": expected a scalar, got ", kind_name());
+  }
+}
+
+size_t Config::size() const {
+  if (kind() == Kind::kList) return node_->list.size();
+  if (kind() == Kind::kDict) return node_->dict.size();
+  return 0;
+}
+
+Config Config::at(size_t index) const {
+  MOTLAB_CHECK(kind() == Kind::kList, describe(), ": expected a list, got ", kind_name());
+  MOTLAB_CHECK(index < node_->list.size(), describe(), ": index ", index, " out of range (size ",
+               node_->list.size(), ")");
+  return node_->list[index].relocated(join_path(path_, std::to_string(index)));
+}
+
+const std::vector<Config::Item>& Config::items() const {
+  if (kind() != Kind::kDict) return empty_items();
+  return node_->dict;
+}
+
+std::vector<std::string> Config::keys() const {
+  std::vector<std::string> out;
+  for (const auto& item : items()) out.push_back(item.first);
+  return out;
+}
+
+bool Config::find(const std::string& dotted, Config* out) const {
+  if (dotted.empty()) {
+    if (out) *out = *this;
+    return true;
+  }
+  Config current = *this;
+  for (const std::string& part : split_dotted(dotted)) {
+    if (current.kind() == Kind::kDict) {
+      bool found = false;
+      for (const auto& [key, child] : current.node_->dict) {
+        if (key == part) {
+          current = child.relocated(join_path(current.path_, key));
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    } else if (current.kind() == Kind::kList) {
+      int64_t index = 0;
+      if (!parse_int(part, &index) || index < 0 || index >= (int64_t)current.node_->list.size())
+        return false;
+      current = current.at(static_cast<size_t>(index));
+    } else {
+      return false;
+    }
+  }
+  if (out) *out = current;
+  return true;
+}
+
+bool Config::has(const std::string& dotted) const { return find(dotted, nullptr); }
+
+Config Config::operator[](const std::string& dotted) const {
+  Config out;
+  if (find(dotted, &out)) return out;
+  // Name the deepest existing parent and its keys.
+  Config parent = *this;
+  std::string walked;
+  for (const std::string& part : split_dotted(dotted)) {
+    Config next;
+    if (!parent.find(part, &next)) break;
+    parent = next;
+    walked = join_path(walked, part);
+  }
+  std::string available;
+  for (const auto& key : parent.keys()) available += (available.empty() ? "" : ", ") + key;
+  MOTLAB_FAIL("missing config key '", join_path(path_, dotted), "' (", parent.where().str(),
+              ")", parent.is_dict() ? "; keys under '" + parent.path_ + "': " + available : "");
+}
+
+Config Config::relocated(const std::string& path) const { return Config(node_, path); }
+
+Config Config::with(const std::string& dotted, const Config& value) const {
+  std::vector<std::string> parts = split_dotted(dotted);
+  std::function<Config(const Config&, size_t)> rebuild = [&](const Config& at,
+                                                              size_t depth) -> Config {
+    if (depth == parts.size()) return value;
+    const std::string& key = parts[depth];
+    if (at.kind() == Kind::kList) {
+      int64_t index = 0;
+      MOTLAB_CHECK(parse_int(key, &index) && index >= 0 && index < (int64_t)at.size(),
+                   at.describe(), ": no list index '", key, "'");
+      std::vector<Config> items = at.node_->list;
+      items[index] = rebuild(items[index], depth + 1);
+      return Config::list(std::move(items), at.where());
+    }
+    std::vector<Item> items = at.kind() == Kind::kDict ? at.node_->dict : std::vector<Item>{};
+    for (auto& item : items) {
+      if (item.first == key) {
+        item.second = rebuild(item.second, depth + 1);
+        return Config::dict(std::move(items), at.where());
+      }
+    }
+    items.emplace_back(key, rebuild(Config::dict({}, value.where()), depth + 1));
+    return Config::dict(std::move(items), at.where());
+  };
+  return rebuild(*this, 0).relocated(path_);
+}
+
+Config Config::without(const std::string& dotted) const {
+  std::vector<std::string> parts = split_dotted(dotted);
+  std::function<Config(const Config&, size_t)> rebuild = [&](const Config& at,
+                                                              size_t depth) -> Config {
+    MOTLAB_CHECK(at.kind() == Kind::kDict, "cannot delete '", dotted, "': '",
+                 at.path_.empty() ? "<root>" : at.path_, "' is not a dict");
+    std::vector<Item> items = at.node_->dict;
+    for (size_t k = 0; k < items.size(); ++k) {
+      if (items[k].first != parts[depth]) continue;
+      if (depth + 1 == parts.size())
+        items.erase(items.begin() + k);
+      else
+        items[k].second = rebuild(items[k].second, depth + 1);
+      return Config::dict(std::move(items), at.where());
+    }
+    MOTLAB_FAIL("cannot delete '", dotted, "': key not found");
+  };
+  return rebuild(*this, 0).relocated(path_);
+}
+
+bool Config::operator==(const Config& other) const {
+  if (kind() != other.kind()) return false;
+  switch (kind()) {
+    case Kind::kNull:
+    case Kind::kMissing: return true;
+    case Kind::kBool: return node_->b == other.node_->b;
+    case Kind::kInt: return node_->i == other.node_->i;
+    case Kind::kFloat: return node_->f == other.node_->f;
+    case Kind::kString: return node_->s == other.node_->s;
+    case Kind::kList:
+      if (size() != other.size()) return false;
+      for (size_t k = 0; k < size(); ++k)
+        if (node_->list[k] != other.node_->list[k]) return false;
+      return true;
+    case Kind::kDict:
+      if (size() != other.size()) return false;
+      for (size_t k = 0; k < size(); ++k)
+        if (node_->dict[k].first != other.node_->dict[k].first ||
+            node_->dict[k].second != other.node_->dict[k].second)
+          return false;
+      return true;
+  }
+  return false;
+}
+
+std::string Config::to_yaml() const {
+  if (kind() == Kind::kDict && size() == 0) return "{}\n";
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit_yaml(*this, out);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string Config::to_json() const {
+  std::ostringstream out;
+  emit_json(*this, out);
+  return out.str();
+}
+
+// ---- typed get ------------------------------------------------------------------------------
+
+namespace {
+template <class T>
+T convert(const Config& value);
+template <>
+bool convert<bool>(const Config& v) { return v.as_bool(); }
+template <>
+int convert<int>(const Config& v) { return static_cast<int>(v.as_int()); }
+template <>
+int64_t convert<int64_t>(const Config& v) { return v.as_int(); }
+template <>
+double convert<double>(const Config& v) { return v.as_double(); }
+template <>
+float convert<float>(const Config& v) { return static_cast<float>(v.as_double()); }
+template <>
+std::string convert<std::string>(const Config& v) {
+  if (v.kind() == Config::Kind::kString) return v.as_string();
+  MOTLAB_CHECK(v.is_scalar(), v.describe(), ": expected a string, got ", v.kind_name());
+  return v.scalar_text();
+}
+template <class E>
+std::vector<E> convert_list(const Config& v) {
+  MOTLAB_CHECK(v.is_list(), v.describe(), ": expected a list, got ", v.kind_name());
+  std::vector<E> out;
+  for (size_t k = 0; k < v.size(); ++k) out.push_back(convert<E>(v.at(k)));
+  return out;
+}
+template <>
+std::vector<int64_t> convert<std::vector<int64_t>>(const Config& v) {
+  return convert_list<int64_t>(v);
+}
+template <>
+std::vector<int> convert<std::vector<int>>(const Config& v) { return convert_list<int>(v); }
+template <>
+std::vector<double> convert<std::vector<double>>(const Config& v) {
+  return convert_list<double>(v);
+}
+template <>
+std::vector<std::string> convert<std::vector<std::string>>(const Config& v) {
+  return convert_list<std::string>(v);
+}
+template <>
+Config convert<Config>(const Config& v) { return v; }
+}  // namespace
+
+template <class T>
+T Config::get(const std::string& dotted) const {
+  Config value = (*this)[dotted];
+  MOTLAB_CHECK(!value.is_missing(), value.describe(), ": mandatory value '???' was never set");
+  return convert<T>(value);
+}
+
+template <class T>
+T Config::get(const std::string& dotted, const T& fallback) const {
+  Config value;
+  if (!find(dotted, &value) || value.is_null()) return fallback;
+  MOTLAB_CHECK(!value.is_missing(), value.describe(), ": mandatory value '???' was never set");
+  return convert<T>(value);
+}
+
+#define MOTLAB_CONFIG_GET(T)                                  \
+  template T Config::get<T>(const std::string&) const;        \
+  template T Config::get<T>(const std::string&, const T&) const;
+MOTLAB_CONFIG_GET(bool)
+MOTLAB_CONFIG_GET(int)
+MOTLAB_CONFIG_GET(int64_t)
+MOTLAB_CONFIG_GET(double)
+MOTLAB_CONFIG_GET(float)
+MOTLAB_CONFIG_GET(std::string)
+MOTLAB_CONFIG_GET(std::vector<int64_t>)
+MOTLAB_CONFIG_GET(std::vector<int>)
+MOTLAB_CONFIG_GET(std::vector<double>)
+MOTLAB_CONFIG_GET(std::vector<std::string>)
+MOTLAB_CONFIG_GET(Config)
+#undef MOTLAB_CONFIG_GET
+
+// ---- Options --------------------------------------------------------------------------------
+
+Options::Options(const Config& node, std::string component)
+    : node_(node.is_null() ? Config::dict({}).relocated(node.path()) : node),
+      component_(std::move(component)) {
+  MOTLAB_CHECK(node_.is_dict(), component_, ": options at ", node.describe(),
+               " must be a dict, got ", node.kind_name());
+}
+
+bool Options::has(const std::string& key) const { return node_.has(key); }
+
+template <class T>
+T Options::get(const std::string& key, const T& fallback) {
+  used_.push_back(key);
+  return node_.get<T>(key, fallback);
+}
+
+template <class T>
+T Options::required(const std::string& key) {
+  used_.push_back(key);
+  MOTLAB_CHECK(node_.has(key), component_, ": required option '", join_path(node_.path(), key),
+               "' is missing (", node_.where().str(), ")");
+  return node_.get<T>(key);
+}
+
+Config Options::node(const std::string& key) {
+  used_.push_back(key);
+  Config out;
+  if (!node_.find(key, &out)) return Config::null().relocated(join_path(node_.path(), key));
+  return out;
+}
+
+void Options::finish() const {
+  std::vector<std::string> unknown;
+  for (const auto& key : node_.keys()) {
+    if (!key.empty() && key[0] == '_') continue;
+    if (std::find(used_.begin(), used_.end(), key) == used_.end()) unknown.push_back(key);
+  }
+  if (unknown.empty()) return;
+  std::string allowed, bad;
+  std::vector<std::string> sorted = used_;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (const auto& k : sorted) allowed += (allowed.empty() ? "" : ", ") + k;
+  for (const auto& k : unknown) bad += (bad.empty() ? "" : ", ") + join_path(node_.path(), k);
+  MOTLAB_FAIL(component_, ": unknown option(s) ", bad, " (", node_.where().str(),
+              "); allowed: ", allowed);
+}
+
+#define MOTLAB_OPTIONS_GET(T)                                   \
+  template T Options::get<T>(const std::string&, const T&);     \
+  template T Options::required<T>(const std::string&);
+MOTLAB_OPTIONS_GET(bool)
+MOTLAB_OPTIONS_GET(int)
+MOTLAB_OPTIONS_GET(int64_t)
+MOTLAB_OPTIONS_GET(double)
+MOTLAB_OPTIONS_GET(float)
+MOTLAB_OPTIONS_GET(std::string)
+MOTLAB_OPTIONS_GET(std::vector<int64_t>)
+MOTLAB_OPTIONS_GET(std::vector<int>)
+MOTLAB_OPTIONS_GET(std::vector<double>)
+MOTLAB_OPTIONS_GET(std::vector<std::string>)
+MOTLAB_OPTIONS_GET(Config)
+#undef MOTLAB_OPTIONS_GET
+
+}  // namespace motlab

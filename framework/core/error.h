@@ -1,0 +1,35 @@
+// Errors: every failure throws motlab::Error with the source location and a message that names
+// the file/key/value involved. Never abort: a caller (CLI, launcher) decides what to do.
+#pragma once
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace motlab {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+template <class... Parts>
+std::string concat(const Parts&... parts) {
+  std::ostringstream out;
+  (out << ... << parts);
+  return out.str();
+}
+[[noreturn]] void fail(const char* file, int line, const char* condition, const std::string& message);
+}  // namespace detail
+
+}  // namespace motlab
+
+// MOTLAB_CHECK(cond, "message parts", value, ...): throws motlab::Error("message (at file:line)").
+#define MOTLAB_CHECK(cond, ...)                                                              \
+  do {                                                                                       \
+    if (!(cond))                                                                             \
+      ::motlab::detail::fail(__FILE__, __LINE__, #cond, ::motlab::detail::concat(__VA_ARGS__)); \
+  } while (0)
+
+#define MOTLAB_FAIL(...) \
+  ::motlab::detail::fail(__FILE__, __LINE__, nullptr, ::motlab::detail::concat(__VA_ARGS__))

@@ -1,0 +1,59 @@
+#include "framework/io/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "framework/core/error.h"
+
+namespace motlab {
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  MOTLAB_CHECK(fd >= 0, "cannot write '", temp, "': ", std::strerror(errno));
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(temp.c_str());
+      MOTLAB_FAIL("cannot write '", temp, "': ", std::strerror(err));
+    }
+    written += static_cast<size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    MOTLAB_FAIL("cannot move '", temp, "' to '", path, "': ", std::strerror(err));
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  MOTLAB_CHECK(in.good(), "cannot read '", path, "'");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
+
+void make_dirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  MOTLAB_CHECK(!ec, "cannot create directory '", path, "': ", ec.message());
+}
+
+}  // namespace motlab

@@ -1,0 +1,14 @@
+// Files are written to a temporary sibling and renamed into place, so a killed run never leaves
+// a truncated file behind.
+#pragma once
+#include <string>
+
+namespace motlab {
+
+void write_file_atomic(const std::string& path, const std::string& content);
+// Appends `line` + '\n' by rewriting atomically (small logs/CSVs only).
+std::string read_file(const std::string& path);  // throws naming the path if unreadable
+bool file_exists(const std::string& path);
+void make_dirs(const std::string& path);  // mkdir -p
+
+}  // namespace motlab

@@ -1,0 +1,110 @@
+// The component families' interfaces. Every concrete component lives in components/<family>/
+// as one .cpp that registers itself; the framework reaches it only through these classes.
+//
+// Shapes: B = batch, T = frames, F = motion feature dim (263), E = joint embedding dim,
+// N = token count of an encoder's output sequence, C = its channel dim.
+#pragma once
+#include <torch/torch.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/config/config.h"
+#include "framework/registry/registry.h"
+
+namespace motlab {
+
+// What a factory gets besides its own options: where tensors live, the whole resolved config
+// (for ${...}-free lookups such as data.nfeats), the run directory and the seed.
+struct BuildContext {
+  torch::Device device = torch::kCPU;
+  Config root;             // the resolved run config
+  std::string run_dir;     // "" outside a run (tests, tools)
+  std::string cache_dir;   // where frozen features / similarity matrices are cached
+  uint64_t seed = 1234;
+};
+
+// A batch of motions as every motion encoder sees it.
+struct MotionBatch {
+  torch::Tensor features;  // [B, T, F] float, normalised, zero-padded after each length
+  torch::Tensor mask;      // [B, T] bool, true = real frame
+  torch::Tensor lengths;   // [B] int64
+  std::vector<std::string> ids;
+};
+
+// Encoder output. `mean` is what retrieval uses; VAE-style encoders (TMR) also give `logvar`
+// and a sampled `latent` in training; `tokens` feed the fused encoder's cross-attention.
+struct Embedding {
+  torch::Tensor mean;        // [B, E]
+  torch::Tensor logvar;      // [B, E] or undefined
+  torch::Tensor latent;      // [B, E]: sampled in training for VAE encoders, else == mean
+  torch::Tensor tokens;      // [B, N, C] or undefined
+  torch::Tensor token_mask;  // [B, N] bool (true = valid) or undefined
+};
+
+class MotionEncoder : public torch::nn::Module {
+ public:
+  virtual Embedding encode(const MotionBatch& batch) = 0;
+  virtual int64_t embedding_dim() const = 0;
+  // Called once before training with the training set's motions (e.g. nothing, or warm-up).
+  virtual ~MotionEncoder() = default;
+};
+
+class TextEncoder : public torch::nn::Module {
+ public:
+  virtual Embedding encode(const std::vector<std::string>& captions) = 0;
+  virtual int64_t embedding_dim() const = 0;
+  // Frozen backbones may precompute features for a known caption set (cached on disk).
+  virtual void prepare(const std::vector<std::string>& all_captions) {}
+  virtual ~TextEncoder() = default;
+};
+
+// Everything a training loss may look at for one batch.
+struct LossInputs {
+  Embedding text;
+  Embedding motion;
+  const MotionBatch* motions = nullptr;  // ground truth (for reconstruction losses)
+  torch::Tensor caption_similarity;      // [B, B] cosine between captions, or undefined
+};
+
+struct LossOutput {
+  torch::Tensor total;                 // scalar, differentiable
+  std::map<std::string, double> parts; // named components for logging (already weighted)
+};
+
+class Loss : public torch::nn::Module {
+ public:
+  virtual LossOutput compute(const LossInputs& inputs) = 0;
+  virtual ~Loss() = default;
+};
+
+// Sentence similarity for negative filtering and the thresholded protocols.
+class TextSimilarity {
+ public:
+  virtual ~TextSimilarity() = default;
+  // Unit-norm sentence embeddings [N, D]; cosine similarity = embed(a) . embed(b).
+  virtual torch::Tensor embed(const std::vector<std::string>& sentences) = 0;
+  // Identifies the model + settings (part of cache keys).
+  virtual std::string fingerprint() const = 0;
+};
+
+MOTLAB_DECLARE_FAMILY(motion_encoder_family, std::shared_ptr<MotionEncoder>, const Config&,
+                      const BuildContext&)
+MOTLAB_DECLARE_FAMILY(text_encoder_family, std::shared_ptr<TextEncoder>, const Config&,
+                      const BuildContext&)
+MOTLAB_DECLARE_FAMILY(loss_family, std::shared_ptr<Loss>, const Config&, const BuildContext&)
+MOTLAB_DECLARE_FAMILY(text_similarity_family, std::shared_ptr<TextSimilarity>, const Config&,
+                      const BuildContext&)
+
+// Builds the component a config node selects with `_target_: <key>` (or `name: <key>`).
+std::shared_ptr<MotionEncoder> make_motion_encoder(const Config& node, const BuildContext& ctx);
+std::shared_ptr<TextEncoder> make_text_encoder(const Config& node, const BuildContext& ctx);
+std::shared_ptr<Loss> make_loss(const Config& node, const BuildContext& ctx);
+std::shared_ptr<TextSimilarity> make_text_similarity(const Config& node, const BuildContext& ctx);
+
+// The registry key a component node selects: its `_target_` value (error naming the node if absent).
+std::string component_key(const Config& node);
+
+}  // namespace motlab

@@ -1,0 +1,51 @@
+// A task is what `motlab run` executes (train, evaluate, a toy job...): itself a component,
+// selected by the config's `task` group. RunContext is the run directory and its bookkeeping.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "framework/config/config.h"
+#include "framework/model/interfaces.h"
+#include "framework/registry/registry.h"
+
+namespace motlab {
+
+class RunContext {
+ public:
+  RunContext(Config resolved, std::string dir, torch::Device device, uint64_t seed);
+  const Config& config() const { return config_; }  // fully resolved
+  const std::string& dir() const { return dir_; }    // the job's output directory
+  std::string path(const std::string& relative) const;  // dir/relative (parents created)
+  torch::Device device() const { return device_; }
+  uint64_t seed() const { return seed_; }
+  BuildContext build_context() const;
+
+  // metrics.json: flat key -> number or string; written atomically at the end of the job (and
+  // on every flush()) together with status, versions, seed, device, wall time and git sha.
+  void set_metric(const std::string& key, double value);
+  void set_info(const std::string& key, const std::string& value);
+  const std::map<std::string, double>& metrics() const { return metrics_; }
+  const std::map<std::string, std::string>& infos() const { return infos_; }
+  // metrics.csv: one row per step/epoch; the header is the union of keys seen so far.
+  void append_csv_row(const std::map<std::string, double>& row);
+
+ private:
+  Config config_;
+  std::string dir_;
+  torch::Device device_;
+  uint64_t seed_;
+  std::map<std::string, double> metrics_;
+  std::map<std::string, std::string> infos_;
+  std::vector<std::map<std::string, double>> csv_rows_;
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  virtual void run(RunContext& run) = 0;
+};
+
+MOTLAB_DECLARE_FAMILY(task_family, std::shared_ptr<Task>, const Config&)
+
+}  // namespace motlab

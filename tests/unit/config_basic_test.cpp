@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include "framework/config/config.h"
+#include "framework/core/error.h"
+
+using motlab::Config;
+
+TEST(ConfigBasic, ScalarTyping) {
+  Config c = Config::from_yaml_string(
+      "a: 1\nb: 1e-4\nc: '1'\nd: null\ne: true\nf: 1_000\ng: ???\nh: [1, x]\ni: {j: 2.5}\n",
+      "t.yaml");
+  EXPECT_EQ(c["a"].kind(), Config::Kind::kInt);
+  EXPECT_EQ(c["b"].kind(), Config::Kind::kFloat);
+  EXPECT_DOUBLE_EQ(c["b"].as_double(), 1e-4);
+  EXPECT_EQ(c["c"].kind(), Config::Kind::kString);
+  EXPECT_TRUE(c["d"].is_null());
+  EXPECT_TRUE(c["e"].as_bool());
+  EXPECT_EQ(c["f"].as_int(), 1000);
+  EXPECT_TRUE(c["g"].is_missing());
+  EXPECT_EQ(c["h"].size(), 2u);
+  EXPECT_DOUBLE_EQ(c.get<double>("i.j"), 2.5);
+  EXPECT_EQ(c["i.j"].where().str(), "t.yaml:9");
+}
+
+TEST(ConfigBasic, ErrorsNameKeyAndFile) {
+  Config c = Config::from_yaml_string("model:\n  dim: abc\n", "m.yaml");
+  try {
+    c.get<int>("model.dim");
+    FAIL();
+  } catch (const motlab::Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("model.dim"), std::string::npos) << what;
+    EXPECT_NE(what.find("m.yaml:2"), std::string::npos) << what;
+  }
+  EXPECT_THROW(c["model.nope"], motlab::Error);
+}
+
+TEST(ConfigBasic, EditsAreImmutable) {
+  Config a = Config::from_yaml_string("x: {y: 1}\n");
+  Config b = a.with("x.z", Config::integer(2));
+  EXPECT_FALSE(a.has("x.z"));
+  EXPECT_EQ(b.get<int>("x.z"), 2);
+  Config c = b.without("x.y");
+  EXPECT_TRUE(b.has("x.y"));
+  EXPECT_FALSE(c.has("x.y"));
+  EXPECT_EQ(Config::from_yaml_string(b.to_yaml()), b);
+}
+
+TEST(ConfigBasic, OptionsRejectUnknownKeys) {
+  Config c = Config::from_yaml_string("_target_: x\nlr: 0.1\ntypo: 3\n");
+  motlab::Options options(c, "loss 'x'");
+  EXPECT_DOUBLE_EQ(options.get<double>("lr", 1.0), 0.1);
+  EXPECT_EQ(options.get<int>("absent", 7), 7);
+  EXPECT_THROW(options.finish(), motlab::Error);
+}

