@@ -1,4 +1,5 @@
 // Subcommands of the `motlab` executable register themselves here (one file each in experiments/).
+// A name may have two words ("data check"); the dispatcher tries the two-word form first.
 #pragma once
 #include <functional>
 #include <string>

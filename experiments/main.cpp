@@ -61,13 +61,20 @@ int main(int argc, char** argv) {
     usage();
     return argc < 2 ? 2 : 0;
   }
-  auto it = commands().find(argv[1]);
+  // Two-word commands ("data check") take precedence over one-word ones ("data").
+  int consumed = 2;
+  auto it = commands().end();
+  if (argc >= 3) {
+    it = commands().find(std::string(argv[1]) + " " + argv[2]);
+    if (it != commands().end()) consumed = 3;
+  }
+  if (it == commands().end()) it = commands().find(argv[1]);
   if (it == commands().end()) {
     std::cerr << "motlab: unknown command '" << argv[1] << "'\n";
     usage();
     return 2;
   }
-  std::vector<std::string> args(argv + 2, argv + argc);
+  std::vector<std::string> args(argv + consumed, argv + argc);
   try {
     return it->second.command(args);
   } catch (const motlab::Error& e) {
