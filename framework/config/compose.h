@@ -34,6 +34,9 @@ struct Composed {
 // Throws motlab::Error with file:line, the key and the available options.
 Composed compose(const ComposeRequest& request);
 
+// The final defaults list as a table (`--info defaults`).
+std::string render_defaults(const std::vector<DefaultsEntry>& defaults);
+
 // Facts a resolver may ask for: ${motlab:runtime.choices.X}, ${motlab:job.num},
 // ${motlab:runtime.output_dir}, ${motlab:job.override_dirname}, ...
 struct RuntimeInfo {
@@ -48,10 +51,11 @@ struct RuntimeInfo {
 // oc.env, motlab:...) and fails on mandatory '???' values that are still unset. Cycles are errors.
 Config resolve(const Config& composed, const RuntimeInfo& runtime);
 
-// Multirun expansion: comma lists and range(start,stop[,step]) in `overrides`, plus sweep params
-// from the config (`hydra.sweeper.params`-like: `sweep.params: {key: "a,b"}`), the command line
-// taking precedence. Cartesian product in order of first appearance, last key fastest.
-// Without `multirun`, any sweep syntax is an error that says to use -m.
+// Multirun expansion: comma lists, choice(a,b) and range(start,stop[,step]) in `overrides`, plus
+// sweep params from the config (`sweep.params: {key: "a,b", other: [1, 2]}`, like Hydra's
+// hydra.sweeper.params), the command line taking precedence for the same key. Cartesian product
+// over keys in order of first appearance (config params first), the last key varying fastest.
+// Without `multirun`, any sweep syntax is an error that says to use -m. `sweep_params` may be null.
 std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string>& overrides,
                                                    const Config& sweep_params, bool multirun);
 

@@ -170,11 +170,21 @@ Config convert_yaml(const YAML::Node& node, const std::string& source, const std
 
 void emit_yaml(const Config& value, YAML::Emitter& out) {
   switch (value.kind()) {
-    case Config::Kind::kNull: out << YAML::Null; break;
-    case Config::Kind::kMissing: out << "???"; break;
-    case Config::Kind::kBool: out << value.as_bool(); break;
-    case Config::Kind::kInt: out << value.as_int(); break;
-    case Config::Kind::kFloat: out << value.scalar_text(); break;
+    case Config::Kind::kNull:
+      out << YAML::Null;
+      break;
+    case Config::Kind::kMissing:
+      out << "???";
+      break;
+    case Config::Kind::kBool:
+      out << value.as_bool();
+      break;
+    case Config::Kind::kInt:
+      out << value.as_int();
+      break;
+    case Config::Kind::kFloat:
+      out << value.scalar_text();
+      break;
     case Config::Kind::kString: {
       const std::string& s = value.as_string();
       // Quote strings that would otherwise re-parse as another kind.
@@ -205,11 +215,21 @@ void json_escape(const std::string& s, std::ostream& out) {
   out << '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\t': out << "\\t"; break;
-      case '\r': out << "\\r"; break;
+      case '"':
+        out << "\\\"";
+        break;
+      case '\\':
+        out << "\\\\";
+        break;
+      case '\n':
+        out << "\\n";
+        break;
+      case '\t':
+        out << "\\t";
+        break;
+      case '\r':
+        out << "\\r";
+        break;
       default:
         if (c < 0x20)
           out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
@@ -222,10 +242,18 @@ void json_escape(const std::string& s, std::ostream& out) {
 
 void emit_json(const Config& value, std::ostream& out) {
   switch (value.kind()) {
-    case Config::Kind::kNull: out << "null"; break;
-    case Config::Kind::kMissing: out << "\"???\""; break;
-    case Config::Kind::kBool: out << (value.as_bool() ? "true" : "false"); break;
-    case Config::Kind::kInt: out << value.as_int(); break;
+    case Config::Kind::kNull:
+      out << "null";
+      break;
+    case Config::Kind::kMissing:
+      out << "\"???\"";
+      break;
+    case Config::Kind::kBool:
+      out << (value.as_bool() ? "true" : "false");
+      break;
+    case Config::Kind::kInt:
+      out << value.as_int();
+      break;
     case Config::Kind::kFloat: {
       double d = value.as_double();
       if (std::isfinite(d))
@@ -234,7 +262,9 @@ void emit_json(const Config& value, std::ostream& out) {
         out << "null";
       break;
     }
-    case Config::Kind::kString: json_escape(value.as_string(), out); break;
+    case Config::Kind::kString:
+      json_escape(value.as_string(), out);
+      break;
     case Config::Kind::kList:
       out << '[';
       for (size_t k = 0; k < value.size(); ++k) {
@@ -340,14 +370,22 @@ Config::Kind Config::kind() const { return node_->kind; }
 
 const char* Config::kind_name() const {
   switch (kind()) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "bool";
-    case Kind::kInt: return "int";
-    case Kind::kFloat: return "float";
-    case Kind::kString: return "string";
-    case Kind::kList: return "list";
-    case Kind::kDict: return "dict";
-    case Kind::kMissing: return "missing value (???)";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kInt:
+      return "int";
+    case Kind::kFloat:
+      return "float";
+    case Kind::kString:
+      return "string";
+    case Kind::kList:
+      return "list";
+    case Kind::kDict:
+      return "dict";
+    case Kind::kMissing:
+      return "missing value (???)";
   }
   return "?";
 }
@@ -390,10 +428,14 @@ const std::string& Config::as_string() const {
 
 std::string Config::scalar_text() const {
   switch (kind()) {
-    case Kind::kNull: return "null";
-    case Kind::kMissing: return "???";
-    case Kind::kBool: return node_->b ? "true" : "false";
-    case Kind::kInt: return std::to_string(node_->i);
+    case Kind::kNull:
+      return "null";
+    case Kind::kMissing:
+      return "???";
+    case Kind::kBool:
+      return node_->b ? "true" : "false";
+    case Kind::kInt:
+      return std::to_string(node_->i);
     case Kind::kFloat: {
       double d = node_->f;
       if (std::isnan(d)) return ".nan";
@@ -413,8 +455,10 @@ std::string Config::scalar_text() const {
       if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
       return text;
     }
-    case Kind::kString: return node_->s;
-    default: MOTLAB_FAIL(describe(), ": expected a scalar, got ", kind_name());
+    case Kind::kString:
+      return node_->s;
+    default:
+      MOTLAB_FAIL(describe(), ": expected a scalar, got ", kind_name());
   }
 }
 
@@ -488,8 +532,8 @@ Config Config::operator[](const std::string& dotted) const {
   }
   std::string available;
   for (const auto& key : parent.keys()) available += (available.empty() ? "" : ", ") + key;
-  MOTLAB_FAIL("missing config key '", join_path(path_, dotted), "' (", parent.where().str(),
-              ")", parent.is_dict() ? "; keys under '" + parent.path_ + "': " + available : "");
+  MOTLAB_FAIL("missing config key '", join_path(path_, dotted), "' (", parent.where().str(), ")",
+              parent.is_dict() ? "; keys under '" + parent.path_ + "': " + available : "");
 }
 
 Config Config::relocated(const std::string& path) const { return Config(node_, path); }
@@ -497,7 +541,7 @@ Config Config::relocated(const std::string& path) const { return Config(node_, p
 Config Config::with(const std::string& dotted, const Config& value) const {
   std::vector<std::string> parts = split_dotted(dotted);
   std::function<Config(const Config&, size_t)> rebuild = [&](const Config& at,
-                                                              size_t depth) -> Config {
+                                                             size_t depth) -> Config {
     if (depth == parts.size()) return value;
     const std::string& key = parts[depth];
     if (at.kind() == Kind::kList) {
@@ -524,7 +568,7 @@ Config Config::with(const std::string& dotted, const Config& value) const {
 Config Config::without(const std::string& dotted) const {
   std::vector<std::string> parts = split_dotted(dotted);
   std::function<Config(const Config&, size_t)> rebuild = [&](const Config& at,
-                                                              size_t depth) -> Config {
+                                                             size_t depth) -> Config {
     MOTLAB_CHECK(at.kind() == Kind::kDict, "cannot delete '", dotted, "': '",
                  at.path_.empty() ? "<root>" : at.path_, "' is not a dict");
     std::vector<Item> items = at.node_->dict;
@@ -545,11 +589,16 @@ bool Config::operator==(const Config& other) const {
   if (kind() != other.kind()) return false;
   switch (kind()) {
     case Kind::kNull:
-    case Kind::kMissing: return true;
-    case Kind::kBool: return node_->b == other.node_->b;
-    case Kind::kInt: return node_->i == other.node_->i;
-    case Kind::kFloat: return node_->f == other.node_->f;
-    case Kind::kString: return node_->s == other.node_->s;
+    case Kind::kMissing:
+      return true;
+    case Kind::kBool:
+      return node_->b == other.node_->b;
+    case Kind::kInt:
+      return node_->i == other.node_->i;
+    case Kind::kFloat:
+      return node_->f == other.node_->f;
+    case Kind::kString:
+      return node_->s == other.node_->s;
     case Kind::kList:
       if (size() != other.size()) return false;
       for (size_t k = 0; k < size(); ++k)
@@ -586,15 +635,25 @@ namespace {
 template <class T>
 T convert(const Config& value);
 template <>
-bool convert<bool>(const Config& v) { return v.as_bool(); }
+bool convert<bool>(const Config& v) {
+  return v.as_bool();
+}
 template <>
-int convert<int>(const Config& v) { return static_cast<int>(v.as_int()); }
+int convert<int>(const Config& v) {
+  return static_cast<int>(v.as_int());
+}
 template <>
-int64_t convert<int64_t>(const Config& v) { return v.as_int(); }
+int64_t convert<int64_t>(const Config& v) {
+  return v.as_int();
+}
 template <>
-double convert<double>(const Config& v) { return v.as_double(); }
+double convert<double>(const Config& v) {
+  return v.as_double();
+}
 template <>
-float convert<float>(const Config& v) { return static_cast<float>(v.as_double()); }
+float convert<float>(const Config& v) {
+  return static_cast<float>(v.as_double());
+}
 template <>
 std::string convert<std::string>(const Config& v) {
   if (v.kind() == Config::Kind::kString) return v.as_string();
@@ -613,7 +672,9 @@ std::vector<int64_t> convert<std::vector<int64_t>>(const Config& v) {
   return convert_list<int64_t>(v);
 }
 template <>
-std::vector<int> convert<std::vector<int>>(const Config& v) { return convert_list<int>(v); }
+std::vector<int> convert<std::vector<int>>(const Config& v) {
+  return convert_list<int>(v);
+}
 template <>
 std::vector<double> convert<std::vector<double>>(const Config& v) {
   return convert_list<double>(v);
@@ -623,7 +684,9 @@ std::vector<std::string> convert<std::vector<std::string>>(const Config& v) {
   return convert_list<std::string>(v);
 }
 template <>
-Config convert<Config>(const Config& v) { return v; }
+Config convert<Config>(const Config& v) {
+  return v;
+}
 }  // namespace
 
 template <class T>
@@ -641,8 +704,8 @@ T Config::get(const std::string& dotted, const T& fallback) const {
   return convert<T>(value);
 }
 
-#define MOTLAB_CONFIG_GET(T)                                  \
-  template T Config::get<T>(const std::string&) const;        \
+#define MOTLAB_CONFIG_GET(T)                           \
+  template T Config::get<T>(const std::string&) const; \
   template T Config::get<T>(const std::string&, const T&) const;
 MOTLAB_CONFIG_GET(bool)
 MOTLAB_CONFIG_GET(int)
@@ -706,8 +769,8 @@ void Options::finish() const {
               "); allowed: ", allowed);
 }
 
-#define MOTLAB_OPTIONS_GET(T)                                   \
-  template T Options::get<T>(const std::string&, const T&);     \
+#define MOTLAB_OPTIONS_GET(T)                               \
+  template T Options::get<T>(const std::string&, const T&); \
   template T Options::required<T>(const std::string&);
 MOTLAB_OPTIONS_GET(bool)
 MOTLAB_OPTIONS_GET(int)

@@ -14,8 +14,8 @@
 namespace motlab {
 
 struct SourceLocation {
-  std::string file;  // empty when the value was made in code or on the command line
-  int line = 0;      // 1-based; 0 = unknown
+  std::string file;         // empty when the value was made in code or on the command line
+  int line = 0;             // 1-based; 0 = unknown
   std::string str() const;  // "configs/model/tmr.yaml:12" or "<command line>"
 };
 
@@ -36,7 +36,8 @@ class Config {
 
   // Parse with motlab's scalar grammar (null/true/false, ints with '_', floats incl. 1e-4,
   // quoted scalars stay strings, ??? = missing). Errors name source_name:line.
-  static Config from_yaml_string(const std::string& text, const std::string& source_name = "<string>");
+  static Config from_yaml_string(const std::string& text,
+                                 const std::string& source_name = "<string>");
   static Config from_yaml_file(const std::string& path);
   // Parse one scalar written on a command line or in YAML plain style (same typing rules).
   static Config parse_scalar(const std::string& text, SourceLocation where = {});
