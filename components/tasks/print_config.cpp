@@ -1,4 +1,4 @@
-// Task `print_config`: prints the resolved config of the run (a dry run of composition).
+// Task `print_config`: prints the resolved run config (a dry run of composition).
 #include <iostream>
 
 #include "framework/run/task.h"
@@ -12,7 +12,8 @@ class PrintConfigTask : public Task {
 }  // namespace
 
 MOTLAB_REGISTER(task_family, "print_config", "print the resolved run config",
-                [](const Config&) -> std::shared_ptr<Task> {
+                [](const Config& node) -> std::shared_ptr<Task> {
+                  Options(node, "task 'print_config'").finish();
                   return std::make_shared<PrintConfigTask>();
                 });
 }  // namespace motlab

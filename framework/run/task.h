@@ -14,8 +14,8 @@ namespace motlab {
 class RunContext {
  public:
   RunContext(Config resolved, std::string dir, torch::Device device, uint64_t seed);
-  const Config& config() const { return config_; }  // fully resolved
-  const std::string& dir() const { return dir_; }    // the job's output directory
+  const Config& config() const { return config_; }      // fully resolved
+  const std::string& dir() const { return dir_; }       // the job's output directory
   std::string path(const std::string& relative) const;  // dir/relative (parents created)
   torch::Device device() const { return device_; }
   uint64_t seed() const { return seed_; }

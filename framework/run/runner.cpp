@@ -1,0 +1,363 @@
+#include "framework/run/runner.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "framework/config/overrides.h"
+#include "framework/core/device.h"
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/core/progress.h"
+#include "framework/io/atomic_file.h"
+#include "framework/run/task.h"
+
+namespace motlab {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+const char* kVersion = "0.1.0";
+
+std::string timestamp(const char* format) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof(buffer), format, &tm);
+  return buffer;
+}
+
+// results/<kind>/<name>/<date>/<time>, with _1, _2 ... when two runs start in the same second.
+std::string fresh_dir(const std::string& results_dir, const std::string& kind,
+                      const std::string& name) {
+  fs::path base = fs::path(results_dir) / kind / name / timestamp("%Y-%m-%d");
+  std::string time = timestamp("%H-%M-%S");
+  fs::path dir = base / time;
+  for (int k = 1; fs::exists(dir); ++k) dir = base / (time + "_" + std::to_string(k));
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string yaml_of_list(const std::vector<std::string>& items) {
+  std::vector<Config> values;
+  for (const auto& item : items) values.push_back(Config::string(item));
+  return Config::list(values).to_yaml();
+}
+
+std::string yaml_of_map(const std::map<std::string, std::string>& items) {
+  std::vector<Config::Item> values;
+  for (const auto& [k, v] : items) values.emplace_back(k, Config::string(v));
+  return Config::dict(values).to_yaml();
+}
+
+std::string torch_version() {
+#if defined(TORCH_VERSION)
+  return TORCH_VERSION;
+#else
+  return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+         std::to_string(TORCH_VERSION_PATCH);
+#endif
+}
+
+Config resolve_for(const Composed& composed, const std::string& output_dir, int job_num) {
+  RuntimeInfo runtime;
+  runtime.choices = composed.choices;
+  runtime.output_dir = output_dir;
+  runtime.job_num = job_num;
+  runtime.overrides = composed.overrides;
+  return resolve(composed.config, runtime);
+}
+
+std::string results_dir_of(const Config& resolved) {
+  return resolved.get<std::string>("results_dir", "results");
+}
+
+void write_metrics_json(const std::string& dir, const std::string& status, const std::string& error,
+                        const Config& resolved, const std::string& task, const std::string& device,
+                        double wall, const RunContext* run, const std::string& started) {
+  json out;
+  out["status"] = status;
+  if (!error.empty()) out["error"] = error;
+  out["task"] = task;
+  out["experiment"] = resolved.get<std::string>("run.name", "");
+  out["seed"] = resolved.get<int64_t>("seed", 0);
+  out["device"] = device;
+  out["wall_time_s"] = wall;
+  out["started_at"] = started;
+  out["git_sha"] = MOTLAB_GIT_SHA;
+  out["motlab_version"] = kVersion;
+  out["torch_version"] = torch_version();
+  if (run) {
+    for (const auto& [k, v] : run->infos()) out[k] = v;
+    for (const auto& [k, v] : run->metrics()) {
+      if (std::isfinite(v))
+        out[k] = v;
+      else
+        out[k] = nullptr;  // JSON has no NaN; absent metrics (e.g. an empty subset) are null
+    }
+  }
+  write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
+}
+
+}  // namespace
+
+std::string default_config_dir() {
+  if (const char* env = std::getenv("MOTLAB_CONFIG_DIR")) return env;
+  return std::string(MOTLAB_SOURCE_DIR) + "/configs";
+}
+
+std::string experiment_name(const Config& composed,
+                            const std::map<std::string, std::string>& choices) {
+  std::string name = composed.get<std::string>("run.name", "");
+  if (!name.empty() && name.find("${") == std::string::npos) return name;
+  auto it = choices.find("experiment");
+  if (it != choices.end() && it->second != "null") return it->second;
+  it = choices.find("task");
+  if (it != choices.end() && it->second != "null") return it->second;
+  return "run";
+}
+
+int run_job(const RunRequest& request, const std::string& job_dir_in, int job_num) {
+  ComposeRequest compose_request;
+  compose_request.config_dir =
+      request.config_dir.empty() ? default_config_dir() : request.config_dir;
+  compose_request.primary = request.config_name;
+  compose_request.overrides = request.overrides;
+  Composed composed = compose(compose_request);
+  // Resolve once to learn where results go, then again with the real output directory.
+  Config provisional = resolve_for(composed, "", job_num);
+  std::string dir = job_dir_in;
+  if (dir.empty()) {
+    std::string fixed = provisional.get<std::string>("run.dir", "");
+    dir = fixed.empty() ? fresh_dir(results_dir_of(provisional), "runs",
+                                    experiment_name(composed.config, composed.choices))
+                        : fixed;
+  }
+  make_dirs(dir);
+  Config resolved = resolve_for(composed, dir, job_num);
+  resolved =
+      resolved.with("run.name", Config::string(experiment_name(composed.config, composed.choices)));
+  write_file_atomic(dir + "/config.yaml", composed.config.to_yaml());
+  write_file_atomic(dir + "/config_resolved.yaml", resolved.to_yaml());
+  write_file_atomic(dir + "/overrides.yaml", yaml_of_list(request.overrides));
+  write_file_atomic(dir + "/choices.yaml", yaml_of_map(composed.choices));
+  log::set_file(dir + "/log.txt");
+  const std::string started = timestamp("%Y-%m-%dT%H:%M:%S");
+  const auto start = std::chrono::steady_clock::now();
+  const std::string task_key =
+      resolved.has("task._target_") ? resolved.get<std::string>("task._target_") : "";
+  std::string device_name = "cpu";
+  std::unique_ptr<RunContext> run;
+  std::string error;
+  try {
+    MOTLAB_CHECK(!task_key.empty(), "the config selects no task (set task=<option>; options in '",
+                 compose_request.config_dir, "/task')");
+    const uint64_t seed = static_cast<uint64_t>(resolved.get<int64_t>("seed", 1234));
+    seed_everything(seed);
+    torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
+    device_name = device.str();
+    run = std::make_unique<RunContext>(resolved, dir, device, seed);
+    write_metrics_json(dir, "running", "", resolved, task_key, device_name, 0.0, run.get(),
+                       started);
+    log::info("run", "job dir " + dir);
+    std::shared_ptr<Task> task =
+        task_family().create(task_key, resolved["task._target_"].describe(), resolved["task"]);
+    install_interrupt_handler();
+    task->run(*run);
+    MOTLAB_CHECK(!interrupt_requested(), "interrupted by a signal; re-run with resume=true");
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_metrics_json(dir, error.empty() ? "ok" : "failed", error, resolved, task_key, device_name,
+                     wall, run.get(), started);
+  if (!error.empty()) {
+    log::error("run", "job failed: " + error);
+    log::set_file("");
+    return 1;
+  }
+  log::info("run", "done in " + std::to_string(wall) + " s: " + dir);
+  log::set_file("");
+  return 0;
+}
+
+namespace {
+
+struct SweepJob {
+  std::vector<std::string> overrides;
+  std::string dir;
+  std::string status;  // pending, running, ok, failed, skipped
+  pid_t pid = 0;
+};
+
+std::string job_status(const std::string& dir) {
+  std::ifstream in(dir + "/metrics.json");
+  if (!in) return "";
+  try {
+    json metrics = json::parse(in);
+    return metrics.value("status", "");
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+std::vector<std::string> recorded_overrides(const std::string& dir) {
+  std::vector<std::string> out;
+  if (!fs::exists(dir + "/overrides.yaml")) return out;
+  Config list = Config::from_yaml_file(dir + "/overrides.yaml");
+  for (size_t k = 0; k < list.size(); ++k) out.push_back(list.at(k).scalar_text());
+  return out;
+}
+
+void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request,
+                         const std::vector<SweepJob>& jobs) {
+  std::vector<Config::Item> root;
+  root.emplace_back("command_overrides", Config::from_yaml_string(yaml_of_list(request.overrides)));
+  root.emplace_back("config_name", Config::string(request.config_name));
+  std::vector<Config> entries;
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    std::vector<Config::Item> entry;
+    entry.emplace_back("num", Config::integer(static_cast<int64_t>(k)));
+    entry.emplace_back("dir", Config::string(std::to_string(k)));
+    entry.emplace_back("status", Config::string(jobs[k].status));
+    entry.emplace_back("overrides", Config::from_yaml_string(yaml_of_list(jobs[k].overrides)));
+    entries.push_back(Config::dict(entry));
+  }
+  root.emplace_back("jobs", Config::list(entries));
+  write_file_atomic(sweep_dir + "/multirun.yaml", Config::dict(root).to_yaml());
+}
+
+pid_t launch_child(const SweepJob& job, int job_num, const RunRequest& request) {
+  make_dirs(job.dir);
+  pid_t pid = ::fork();
+  MOTLAB_CHECK(pid >= 0, "cannot fork a sweep job");
+  if (pid == 0) {
+    int fd = ::open((job.dir + "/console.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::close(fd);
+    }
+    ::setenv("MOTLAB_JOB_DIR", job.dir.c_str(), 1);
+    ::setenv("MOTLAB_JOB_NUM", std::to_string(job_num).c_str(), 1);
+    std::vector<std::string> args{"motlab", "run"};
+    if (!request.config_dir.empty()) {
+      args.push_back("--config-dir");
+      args.push_back(request.config_dir);
+    }
+    args.push_back("--config-name");
+    args.push_back(request.config_name);
+    for (const auto& o : job.overrides) args.push_back(o);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+int run_sweep(const RunRequest& request) {
+  const std::string config_dir =
+      request.config_dir.empty() ? default_config_dir() : request.config_dir;
+  // Compose once without the sweep values to read the sweep and launcher settings.
+  std::vector<std::string> fixed;
+  for (const auto& text : request.overrides)
+    if (!parse_override(text).is_sweep()) fixed.push_back(text);
+  ComposeRequest base_request{config_dir, request.config_name, fixed};
+  Composed base = compose(base_request);
+  Config settings = resolve_for(base, "", 0);
+  Config params;
+  settings.find("sweep.params", &params);
+  std::vector<std::vector<std::string>> expanded =
+      expand_sweep(request.overrides, params, /*multirun=*/true);
+  const int parallel = std::max<int>(1, settings.get<int>("launcher.jobs", 1));
+  std::string sweep_dir = settings.get<std::string>("sweep.dir", "");
+  if (sweep_dir.empty()) {
+    std::string name = settings.get<std::string>("sweep.name", "");
+    if (name.empty()) name = experiment_name(base.config, base.choices);
+    sweep_dir = fresh_dir(results_dir_of(settings), "multirun", name);
+  }
+  make_dirs(sweep_dir);
+  std::vector<SweepJob> jobs;
+  for (size_t k = 0; k < expanded.size(); ++k) {
+    SweepJob job;
+    // sweep.* and launcher.* steer this parent only; jobs never see them, so a re-run with
+    // sweep.dir=... recognises the jobs it already finished.
+    for (const auto& text : expanded[k]) {
+      const std::string key = parse_override(text).key;
+      if (key.rfind("sweep.", 0) != 0 && key.rfind("launcher.", 0) != 0 && key != "sweep" &&
+          key != "launcher")
+        job.overrides.push_back(text);
+    }
+    job.dir = sweep_dir + "/" + std::to_string(k);
+    // A re-used sweep dir: a job whose metrics say ok with the same overrides is not re-run.
+    job.status = job_status(job.dir) == "ok" && recorded_overrides(job.dir) == job.overrides
+                     ? "skipped"
+                     : "pending";
+    jobs.push_back(job);
+  }
+  write_multirun_yaml(sweep_dir, request, jobs);
+  log::info("sweep", std::to_string(jobs.size()) + " jobs, " + std::to_string(parallel) +
+                         " in parallel: " + sweep_dir + " (re-run with sweep.dir=" + sweep_dir +
+                         " to resume)");
+  size_t next = 0;
+  int running = 0;
+  std::map<pid_t, size_t> by_pid;
+  while (true) {
+    while (running < parallel && next < jobs.size()) {
+      SweepJob& job = jobs[next];
+      if (job.status == "skipped") {
+        log::info("sweep", "job " + std::to_string(next) + " already done, skipped");
+        ++next;
+        continue;
+      }
+      job.status = "running";
+      job.pid = launch_child(job, static_cast<int>(next), request);
+      by_pid[job.pid] = next;
+      ++running;
+      std::string line;
+      for (const auto& o : job.overrides) line += " " + o;
+      log::info("sweep", "job " + std::to_string(next) + " started:" + line);
+      ++next;
+      write_multirun_yaml(sweep_dir, request, jobs);
+    }
+    if (running == 0) break;
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto it = by_pid.find(pid);
+    if (it == by_pid.end()) continue;
+    SweepJob& job = jobs[it->second];
+    --running;
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && job_status(job.dir) == "ok";
+    job.status = ok ? "ok" : "failed";
+    log::info("sweep", "job " + std::to_string(it->second) + " " + job.status +
+                           (ok ? "" : " (see " + job.dir + "/log.txt)"));
+    write_multirun_yaml(sweep_dir, request, jobs);
+  }
+  int failed = 0;
+  for (const auto& job : jobs) failed += job.status == "failed";
+  log::info("sweep", "done: " + std::to_string(jobs.size() - failed) + " ok, " +
+                         std::to_string(failed) + " failed -> " + sweep_dir);
+  std::cout << sweep_dir << "\n";
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace motlab

@@ -1,0 +1,34 @@
+// `motlab run`: compose a config, create the job's run directory, run the selected task, and
+// record everything needed to rebuild and re-evaluate it. Multirun expands a sweep and launches
+// each job as a child process (at most launcher.jobs at once); finished jobs are skipped when a
+// sweep directory is re-used, failed or missing ones are run again.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "framework/config/compose.h"
+
+namespace motlab {
+
+struct RunRequest {
+  std::string config_dir;  // default: default_config_dir()
+  std::string config_name = "config";
+  std::vector<std::string> overrides;
+  bool multirun = false;
+};
+
+// $MOTLAB_CONFIG_DIR, else <source tree>/configs.
+std::string default_config_dir();
+
+// Composes and runs one job. `job_dir` empty: a new results/runs/<experiment>/<date>/<time> dir.
+// Returns 0 on success, 1 when the task failed (recorded in metrics.json as status failed).
+int run_job(const RunRequest& request, const std::string& job_dir = "", int job_num = 0);
+
+// Expands the sweep and runs every job in child processes. Returns non-zero if any job failed.
+int run_sweep(const RunRequest& request);
+
+// The run directory a single job would use (for tests and `--cfg`).
+std::string experiment_name(const Config& composed,
+                            const std::map<std::string, std::string>& choices);
+
+}  // namespace motlab
