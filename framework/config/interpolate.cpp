@@ -131,13 +131,13 @@ class Resolver {
       case Config::Kind::kDict: {
         std::vector<Config::Item> items;
         for (const auto& [key, child] : node.items())
-          items.emplace_back(key, resolve_path(join(path, key)));
+          items.emplace_back(key, resolve_at(child, join(path, key)));
         return Config::dict(std::move(items), node.where()).relocated(path);
       }
       case Config::Kind::kList: {
         std::vector<Config> items;
         for (size_t k = 0; k < node.size(); ++k)
-          items.push_back(resolve_path(join(path, std::to_string(k))));
+          items.push_back(resolve_at(node.at(k), join(path, std::to_string(k))));
         return Config::list(std::move(items), node.where()).relocated(path);
       }
       case Config::Kind::kMissing:
@@ -152,17 +152,23 @@ class Resolver {
     }
   }
 
+  // Resolves an interpolation target by its dotted path.
   Config resolve_path(const std::string& path) {
+    Config node;
+    MOTLAB_CHECK(root_.find(path, &node), "Interpolation key '", path, "' not found");
+    return resolve_at(node, path);
+  }
+
+  // Resolves `node` found at `path` (walked directly, so keys may contain dots), once.
+  Config resolve_at(const Config& node, const std::string& path) {
     auto done = resolved_.find(path);
     if (done != resolved_.end()) return done->second;
     for (size_t k = 0; k < stack_.size(); ++k) {
       if (stack_[k] != path) continue;
       std::string cycle;
       for (size_t j = k; j < stack_.size(); ++j) cycle += stack_[j] + " -> ";
-      MOTLAB_FAIL("interpolation cycle: ", cycle, path, " (", root_[path].where().str(), ")");
+      MOTLAB_FAIL("interpolation cycle: ", cycle, path, " (", node.where().str(), ")");
     }
-    Config node;
-    MOTLAB_CHECK(root_.find(path, &node), "Interpolation key '", path, "' not found");
     stack_.push_back(path);
     Config value = resolve_node(node.relocated(path), path);
     stack_.pop_back();

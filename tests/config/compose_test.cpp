@@ -341,3 +341,12 @@ TEST(OverrideGrammar, ParsesPrefixesAndPackages) {
 }
 
 }  // namespace
+
+TEST(Interpolation, KeysMayContainDots) {
+  // Sweep params are written as {model.lr: "1,2"}: a key with a dot inside a mapping.
+  Config c = motlab::resolve(
+      Config::from_yaml_string("x: 3\nparams:\n  model.lr: '1,2'\n  other: ${x}\n"), {});
+  EXPECT_EQ(c["params"].items()[0].first, "model.lr");
+  EXPECT_EQ(c["params"].items()[0].second.as_string(), "1,2");
+  EXPECT_EQ(c.get<int>("params.other"), 3);
+}
