@@ -1,0 +1,164 @@
+#include "framework/data/npy.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "framework/core/error.h"
+#include "framework/io/atomic_file.h"
+
+namespace motlab::npy {
+namespace {
+
+const char kMagic[] = "\x93NUMPY";
+
+torch::Dtype dtype_of(const std::string& descr, const std::string& path) {
+  if (descr == "<f4") return torch::kFloat32;
+  if (descr == "<f8") return torch::kFloat64;
+  if (descr == "<i8") return torch::kInt64;
+  if (descr == "<i4") return torch::kInt32;
+  MOTLAB_CHECK(descr.empty() || descr[0] != '>', path, ": big-endian array ('", descr,
+               "') is not supported; save it little-endian (arr.astype('<f4'))");
+  MOTLAB_FAIL(path, ": unsupported dtype '", descr, "' (expected <f4, <f8, <i8 or <i4)");
+}
+
+std::string descr_of(torch::Dtype dtype) {
+  switch (dtype) {
+    case torch::kFloat32:
+      return "<f4";
+    case torch::kFloat64:
+      return "<f8";
+    case torch::kInt64:
+      return "<i8";
+    case torch::kInt32:
+      return "<i4";
+    default:
+      MOTLAB_FAIL("npy::save: unsupported tensor dtype ", dtype);
+  }
+}
+
+// Value of 'key' in the header dict text: {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4),
+// }
+std::string dict_value(const std::string& dict, const std::string& key, const std::string& path) {
+  size_t at = dict.find("'" + key + "'");
+  MOTLAB_CHECK(at != std::string::npos, path, ": .npy header has no '", key, "' (header: ", dict,
+               ")");
+  size_t colon = dict.find(':', at);
+  MOTLAB_CHECK(colon != std::string::npos, path, ": malformed .npy header: ", dict);
+  size_t begin = dict.find_first_not_of(' ', colon + 1);
+  size_t end = begin;
+  if (dict[begin] == '(') {
+    end = dict.find(')', begin) + 1;
+  } else if (dict[begin] == '\'') {
+    end = dict.find('\'', begin + 1) + 1;
+  } else {
+    end = dict.find_first_of(",}", begin);
+  }
+  MOTLAB_CHECK(end != std::string::npos && end > begin, path, ": malformed .npy header: ", dict);
+  return dict.substr(begin, end - begin);
+}
+
+}  // namespace
+
+Header read_header(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  MOTLAB_CHECK(in.good(), path, ": cannot open");
+  char magic[6];
+  in.read(magic, 6);
+  MOTLAB_CHECK(in.gcount() == 6 && std::memcmp(magic, kMagic, 6) == 0, path,
+               ": not a .npy file (bad magic)");
+  unsigned char version[2];
+  in.read(reinterpret_cast<char*>(version), 2);
+  MOTLAB_CHECK(in.gcount() == 2 && version[0] >= 1 && version[0] <= 3, path,
+               ": unsupported .npy version ", int(version[0]));
+  uint32_t header_length = 0;
+  size_t prefix = 0;
+  if (version[0] == 1) {
+    unsigned char len[2];
+    in.read(reinterpret_cast<char*>(len), 2);
+    MOTLAB_CHECK(in.gcount() == 2, path, ": truncated .npy header");
+    header_length = len[0] | (len[1] << 8);
+    prefix = 10;
+  } else {
+    unsigned char len[4];
+    in.read(reinterpret_cast<char*>(len), 4);
+    MOTLAB_CHECK(in.gcount() == 4, path, ": truncated .npy header");
+    header_length = len[0] | (len[1] << 8) | (len[2] << 16) | (uint32_t(len[3]) << 24);
+    prefix = 12;
+  }
+  MOTLAB_CHECK(header_length < (1u << 24), path, ": implausible .npy header length ",
+               header_length);
+  std::string dict(header_length, '\0');
+  in.read(dict.data(), header_length);
+  MOTLAB_CHECK(static_cast<uint32_t>(in.gcount()) == header_length, path,
+               ": truncated .npy header");
+  Header header;
+  header.data_offset = prefix + header_length;
+  std::string descr = dict_value(dict, "descr", path);
+  header.dtype = descr.substr(1, descr.size() - 2);
+  std::string fortran = dict_value(dict, "fortran_order", path);
+  MOTLAB_CHECK(fortran == "False" || fortran == "True", path, ": bad fortran_order '", fortran,
+               "'");
+  header.fortran_order = fortran == "True";
+  std::string shape = dict_value(dict, "shape", path);
+  std::string inner = shape.substr(1, shape.size() - 2);
+  std::stringstream parts(inner);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    size_t b = part.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    char* end = nullptr;
+    long long d = std::strtoll(part.c_str() + b, &end, 10);
+    MOTLAB_CHECK(d >= 0, path, ": negative dimension in shape ", shape);
+    header.shape.push_back(d);
+  }
+  return header;
+}
+
+torch::Tensor load(const std::string& path) {
+  Header header = read_header(path);
+  MOTLAB_CHECK(!header.fortran_order, path,
+               ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
+  torch::Dtype dtype = dtype_of(header.dtype, path);
+  int64_t numel = 1;
+  for (int64_t d : header.shape) numel *= d;
+  const size_t bytes = static_cast<size_t>(numel) * torch::elementSize(dtype);
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const size_t file_size = static_cast<size_t>(in.tellg());
+  MOTLAB_CHECK(file_size >= header.data_offset + bytes, path, ": truncated data: shape ",
+               torch::IntArrayRef(header.shape), " ", header.dtype, " needs ", bytes,
+               " bytes, the file has ", file_size - header.data_offset);
+  MOTLAB_CHECK(file_size == header.data_offset + bytes, path, ": ",
+               file_size - header.data_offset - bytes, " unexpected trailing bytes after the data");
+  torch::Tensor out = torch::empty(header.shape, torch::TensorOptions().dtype(dtype));
+  in.seekg(static_cast<std::streamoff>(header.data_offset));
+  in.read(static_cast<char*>(out.data_ptr()), static_cast<std::streamsize>(bytes));
+  MOTLAB_CHECK(static_cast<size_t>(in.gcount()) == bytes, path, ": short read");
+  return out;
+}
+
+void save(const std::string& path, const torch::Tensor& tensor) {
+  torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+  std::string shape = "(";
+  for (int64_t k = 0; k < t.dim(); ++k)
+    shape += std::to_string(t.size(k)) + (t.dim() == 1 || k + 1 < t.dim() ? "," : "");
+  for (size_t k = 0; k + 1 < shape.size(); ++k)
+    if (shape[k] == ',' && shape[k + 1] != ')') shape.insert(k + 1, " ");
+  shape += ")";
+  std::string dict = "{'descr': '" + descr_of(t.scalar_type()) +
+                     "', 'fortran_order': False, 'shape': " + shape + ", }";
+  // Pad so that magic(6)+version(2)+len(2)+dict+'\n' is a multiple of 64.
+  size_t total = 10 + dict.size() + 1;
+  dict += std::string((64 - total % 64) % 64, ' ') + "\n";
+  std::string out(kMagic, 6);
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(dict.size() & 0xff);
+  out += static_cast<char>((dict.size() >> 8) & 0xff);
+  out += dict;
+  out.append(static_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
+  write_file_atomic(path, out);
+}
+
+}  // namespace motlab::npy
