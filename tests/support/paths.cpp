@@ -26,9 +26,9 @@ std::string shared_dir() {
 
 std::string temp_dir(const std::string& name) {
   static std::atomic<int> counter{0};
-  std::filesystem::path dir = std::filesystem::path(binary_dir()) / "test_tmp" /
-                              (name + "_" + std::to_string(::getpid()) + "_" +
-                               std::to_string(counter++));
+  std::filesystem::path dir =
+      std::filesystem::path(binary_dir()) / "test_tmp" /
+      (name + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

@@ -1,5 +1,6 @@
 // Where tests find things: the source tree, the build tree, the motlab executable and the
-// shared reference data (../shared next to the checkout; tests that need it GTEST_SKIP when absent).
+// shared reference data (../shared next to the checkout; tests that need it GTEST_SKIP when
+// absent).
 #pragma once
 #include <string>
 
@@ -14,7 +15,7 @@ std::string temp_dir(const std::string& name);
 int run_command(const std::string& command, std::string* output = nullptr);
 }  // namespace motlab::test
 
-#define MOTLAB_REQUIRE_SHARED()                                              \
-  do {                                                                       \
+#define MOTLAB_REQUIRE_SHARED()                                                   \
+  do {                                                                            \
     if (::motlab::test::shared_dir().empty()) GTEST_SKIP() << "../shared absent"; \
   } while (0)
