@@ -31,7 +31,9 @@ TEST(Run, SingleJobWritesASelfDescribingDirectory) {
   const std::string dir = results + "/job";
   std::string out;
   ASSERT_EQ(
-      run_command(motlab_cmd(results, "run task=toy task.a=3 task.b=abc run.dir=" + dir), &out), 0)
+      run_command(motlab_cmd(results, "run task=toy device=cpu task.a=3 task.b=abc run.dir=" + dir),
+                  &out),
+      0)
       << out;
   for (const char* file : {"config.yaml", "config_resolved.yaml", "overrides.yaml", "choices.yaml",
                            "metrics.json", "metrics.csv", "log.txt"})
@@ -83,18 +85,18 @@ TEST(Run, SweepOrderFailuresAndResume) {
     EXPECT_EQ(job.get<std::string>("status"), k < 2 ? "ok" : "failed");
     nlohmann::json metrics = read_json(fs::path(sweep) / std::to_string(k) / "metrics.json");
     EXPECT_EQ(metrics["status"], k < 2 ? "ok" : "failed");
-    if (k >= 2)
+    if (k >= 2) {
       EXPECT_NE(metrics["error"].get<std::string>().find("told to fail"), std::string::npos);
+    }
   }
   EXPECT_FALSE(has_temp_files(sweep));
-  // Re-run the same sweep without the failure: finished jobs are skipped, failed ones re-run.
+  // A re-run with different job overrides (task.fail_on=null added) runs every job again.
   auto stamp = fs::last_write_time(fs::path(sweep) / "0" / "metrics.json");
   rc = run_command(motlab_cmd(results,
                               "run -m task=toy task.a=1,2 task.b=x,y task.fail_on=2 "
                               "launcher.jobs=2 sweep.dir=" +
                                   sweep + " task.fail_on=null"),
                    &out);
-  // Different overrides for every job (task.fail_on=null added), so all four run again here.
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(fs::last_write_time(fs::path(sweep) / "0" / "metrics.json"), stamp);
 }
@@ -102,7 +104,7 @@ TEST(Run, SweepOrderFailuresAndResume) {
 TEST(Run, ResumeSkipsFinishedJobsAndRetriesFailedOnes) {
   const std::string results = motlab::test::temp_dir("run_resume");
   const std::string sweep = results + "/sweep";
-  // a=2 fails while the marker file exists; removing it makes the retry succeed.
+  // Jobs with a=2 fail on every attempt; the a=1 jobs succeed the first time.
   const std::string args =
       "run -m task=toy task.a=1,2 task.b=x,y launcher.jobs=2 sweep.dir=" + sweep;
   std::string out;
