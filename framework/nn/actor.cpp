@@ -1,0 +1,101 @@
+#include "framework/nn/actor.h"
+
+#include <cmath>
+
+#include "framework/core/error.h"
+
+namespace motlab::nn {
+namespace {
+constexpr int64_t kMaxLen = 5000;  // TMR's PositionalEncoding max_len
+
+torch::nn::TransformerEncoderLayerOptions encoder_layer(const ActorOptions& o) {
+  return torch::nn::TransformerEncoderLayerOptions(o.latent_dim, o.num_heads)
+      .dim_feedforward(o.ff_size)
+      .dropout(o.dropout)
+      .activation(torch::kGELU);
+}
+}  // namespace
+
+torch::Tensor sinusoidal_positions(int64_t max_len, int64_t dim) {
+  torch::Tensor position = torch::arange(max_len, torch::kFloat).unsqueeze(1);
+  torch::Tensor div = torch::exp(torch::arange(0, dim, 2, torch::kFloat) *
+                                 (-std::log(10000.0) / static_cast<double>(dim)));
+  torch::Tensor table = torch::zeros({max_len, dim});
+  table.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 2)},
+                   torch::sin(position * div));
+  table.index_put_({torch::indexing::Slice(), torch::indexing::Slice(1, torch::indexing::None, 2)},
+                   torch::cos(position * div));
+  return table;
+}
+
+ActorStyleEncoderImpl::ActorStyleEncoderImpl(const ActorOptions& options) : options_(options) {
+  MOTLAB_CHECK(options.latent_dim % options.num_heads == 0, "actor encoder: latent_dim ",
+               options.latent_dim, " is not divisible by num_heads ", options.num_heads);
+  embedding_ = register_module("embedding", torch::nn::Linear(options.nfeats, options.latent_dim));
+  tokens_ = register_parameter("tokens", torch::randn({options.vae ? 2 : 1, options.latent_dim}));
+  positions_ = register_buffer("positions", sinusoidal_positions(kMaxLen, options.latent_dim));
+  dropout_ = register_module("dropout", torch::nn::Dropout(options.dropout));
+  encoder_ =
+      register_module("encoder", torch::nn::TransformerEncoder(torch::nn::TransformerEncoderOptions(
+                                     encoder_layer(options), options.num_layers)));
+}
+
+torch::Tensor ActorStyleEncoderImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
+  return forward_sequence(x, mask).narrow(1, 0, tokens_.size(0));
+}
+
+torch::Tensor ActorStyleEncoderImpl::forward_sequence(const torch::Tensor& x,
+                                                      const torch::Tensor& mask) {
+  MOTLAB_CHECK(x.dim() == 3 && x.size(2) == options_.nfeats, "actor encoder: expected [B, T, ",
+               options_.nfeats, "] input, got ", x.sizes());
+  MOTLAB_CHECK(mask.dim() == 2 && mask.size(0) == x.size(0) && mask.size(1) == x.size(1),
+               "actor encoder: mask ", mask.sizes(), " does not match input ", x.sizes());
+  const int64_t batch = x.size(0), n_tokens = tokens_.size(0);
+  MOTLAB_CHECK(x.size(1) + n_tokens <= kMaxLen, "actor encoder: sequence longer than ", kMaxLen);
+  torch::Tensor h = embedding_->forward(x);
+  torch::Tensor tokens = tokens_.unsqueeze(0).expand({batch, n_tokens, options_.latent_dim});
+  torch::Tensor sequence = torch::cat({tokens, h}, 1);  // [B, N + T, latent]
+  sequence = sequence + positions_.narrow(0, 0, sequence.size(1)).unsqueeze(0);
+  sequence = dropout_->forward(sequence);
+  torch::Tensor token_mask = torch::ones({batch, n_tokens}, mask.options().dtype(torch::kBool));
+  torch::Tensor valid = torch::cat({token_mask, mask.to(torch::kBool)}, 1);
+  // nn::TransformerEncoder is sequence-first in LibTorch: [S, B, E].
+  torch::Tensor out = encoder_->forward(sequence.transpose(0, 1), /*src_mask=*/{},
+                                        /*src_key_padding_mask=*/~valid);
+  return out.transpose(0, 1);
+}
+
+ActorStyleDecoderImpl::ActorStyleDecoderImpl(const ActorOptions& options) : options_(options) {
+  positions_ = register_buffer("positions", sinusoidal_positions(kMaxLen, options.latent_dim));
+  dropout_ = register_module("dropout", torch::nn::Dropout(options.dropout));
+  auto layer = torch::nn::TransformerDecoderLayerOptions(options.latent_dim, options.num_heads)
+                   .dim_feedforward(options.ff_size)
+                   .dropout(options.dropout)
+                   .activation(torch::kGELU);
+  decoder_ =
+      register_module("decoder", torch::nn::TransformerDecoder(torch::nn::TransformerDecoderOptions(
+                                     layer, options.num_layers)));
+  final_ = register_module("final", torch::nn::Linear(options.latent_dim, options.nfeats));
+}
+
+torch::Tensor ActorStyleDecoderImpl::forward(const torch::Tensor& z, const torch::Tensor& mask) {
+  const int64_t batch = z.size(0), frames = mask.size(1);
+  torch::Tensor queries = torch::zeros({batch, frames, options_.latent_dim}, z.options()) +
+                          positions_.narrow(0, 0, frames).unsqueeze(0);
+  queries = dropout_->forward(queries);
+  torch::Tensor memory = z.unsqueeze(0);  // [1, B, latent]
+  torch::Tensor out = decoder_->forward(queries.transpose(0, 1), memory, /*tgt_mask=*/{},
+                                        /*memory_mask=*/{},
+                                        /*tgt_key_padding_mask=*/~mask.to(torch::kBool));
+  torch::Tensor motion = final_->forward(out.transpose(0, 1));
+  return motion * mask.unsqueeze(-1).to(motion.dtype());
+}
+
+int64_t parameter_count(const torch::nn::Module& module, bool trainable_only) {
+  int64_t total = 0;
+  for (const auto& p : module.parameters())
+    if (!trainable_only || p.requires_grad()) total += p.numel();
+  return total;
+}
+
+}  // namespace motlab::nn
