@@ -88,7 +88,8 @@ class Family : public FamilyBase {
 
 #define MOTLAB_CONCAT_INNER(a, b) a##b
 #define MOTLAB_CONCAT(a, b) MOTLAB_CONCAT_INNER(a, b)
-// One line per component .cpp: MOTLAB_REGISTER(loss_family, "infonce", "help", factory_fn);
+// One line per component .cpp (inside the namespace that declares the family accessor):
+//   MOTLAB_REGISTER(loss_family, "infonce", "help", factory_fn);
 #define MOTLAB_REGISTER(accessor, key, help, factory)                    \
   static const bool MOTLAB_CONCAT(motlab_registered_, __COUNTER__) = \
-      ::motlab::accessor().add(key, help, factory)
+      accessor().add(key, help, factory)

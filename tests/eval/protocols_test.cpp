@@ -1,0 +1,153 @@
+// Retrieval metrics and protocols (a)-(e) on hand-made similarity matrices, checked against
+// values computed by hand in the comments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "framework/config/config.h"
+#include "framework/eval/protocol.h"
+#include "framework/eval/retrieval_metrics.h"
+#include "framework/io/atomic_file.h"
+#include "tests/support/paths.h"
+
+using namespace motlab::eval;
+
+namespace {
+// t2m ranks (0-indexed, ties averaged): row 0 -> 0; row 1 -> 1.5 (0.8 above, 0.5 tied twice);
+// row 2 -> 3; row 3 -> 0. m2t (columns): 0.5 (tie 0.9/0.9), 1, 3, 0.
+torch::Tensor hand_matrix() {
+  return torch::tensor({{0.9f, 0.1f, 0.2f, 0.3f},
+                        {0.8f, 0.5f, 0.5f, 0.1f},
+                        {0.9f, 0.8f, 0.1f, 0.7f},
+                        {0.1f, 0.2f, 0.3f, 0.95f}});
+}
+
+std::shared_ptr<EvalProtocol> protocol(const std::string& yaml) {
+  return make_eval_protocol(motlab::Config::from_yaml_string(yaml), motlab::BuildContext{});
+}
+
+EvalInputs identical_pairs(int64_t n) {
+  EvalInputs in;
+  in.text = torch::eye(n);
+  in.motion = torch::eye(n);
+  for (int64_t k = 0; k < n; ++k) {
+    char id[16];
+    std::snprintf(id, sizeof(id), "%06lld", static_cast<long long>(k));
+    in.ids.push_back(id);
+    in.captions.push_back("caption " + std::to_string(k));
+  }
+  return in;
+}
+}  // namespace
+
+TEST(RetrievalMetrics, TiesAreAveraged) {
+  EXPECT_EQ(ground_truth_ranks(hand_matrix()), (std::vector<double>{0, 1.5, 3, 0}));
+  EXPECT_EQ(ground_truth_ranks(hand_matrix().t()), (std::vector<double>{0.5, 1, 3, 0}));
+  RetrievalMetrics m = retrieval_metrics(hand_matrix());
+  EXPECT_DOUBLE_EQ(m.t2m.r1, 50);
+  EXPECT_DOUBLE_EQ(m.t2m.r2, 75);
+  EXPECT_DOUBLE_EQ(m.t2m.r3, 75);
+  EXPECT_DOUBLE_EQ(m.t2m.r5, 100);
+  EXPECT_DOUBLE_EQ(m.t2m.medr, 1.75);  // median(0, 0, 1.5, 3) + 1
+  EXPECT_DOUBLE_EQ(m.m2t.r1, 50);      // ranks 0.5 and 0 are < 1
+  EXPECT_DOUBLE_EQ(m.m2t.r2, 75);
+  EXPECT_DOUBLE_EQ(m.m2t.medr, 1.75);  // median(0, 0.5, 1, 3) + 1
+  EXPECT_EQ(m.t2m.len, 4);
+}
+
+TEST(RetrievalMetrics, ThresholdTakesTheBestAcceptableItem) {
+  // Captions 1 and 2 are near-identical (0.99 > 2 * 0.98 - 1 = 0.96): for text 2 the motion 1
+  // (similarity 0.8, rank 1) is acceptable, so its rank drops from 3 to 1. Row 1's best
+  // acceptable item is itself or motion 2 (both 0.5): rank stays 1.5.
+  torch::Tensor captions = torch::eye(4);
+  captions[1][2] = captions[2][1] = 0.99f;
+  captions[0][3] = captions[3][0] = 0.95f;  // 0.95 < 0.96: not acceptable
+  EXPECT_EQ(ground_truth_ranks(hand_matrix(), captions, 0.98), (std::vector<double>{0, 1.5, 1, 0}));
+  RetrievalMetrics m = retrieval_metrics(hand_matrix(), captions, 0.98);
+  EXPECT_DOUBLE_EQ(m.t2m.r2, 100);
+  EXPECT_DOUBLE_EQ(m.t2m.medr, 1.5);  // median(0, 0, 1, 1.5) + 1
+  // m2t (columns): motion 1's acceptable texts are 1 and 2; text 2 scores 0.8, the column's
+  // best, so rank 0 (was 1). Motion 2's acceptable text 1 scores 0.5, its column's best: rank 0
+  // (was 3). Motion 0 keeps its tie (0.5), motion 3 its rank 0.
+  EXPECT_EQ(ground_truth_ranks(hand_matrix().t(), captions.t(), 0.98),
+            (std::vector<double>{0.5, 0, 0, 0}));
+}
+
+TEST(RetrievalMetrics, PythonRounding) {
+  EXPECT_DOUBLE_EQ(round_like_python(0.125, 2), 0.12);  // exact tie: half-even
+  EXPECT_DOUBLE_EQ(round_like_python(0.375, 2), 0.38);
+  EXPECT_DOUBLE_EQ(round_like_python(33.333333, 2), 33.33);
+  EXPECT_DOUBLE_EQ(round_like_python(1.015, 2), 1.01);  // 1.015 is 1.01499999... in binary
+}
+
+TEST(Protocols, AllAndThresholdBlocks) {
+  EvalInputs in = identical_pairs(5);
+  auto all = protocol("{_target_: all}")->evaluate(in);
+  EXPECT_DOUBLE_EQ(all.at("all/t2m/R01"), 100);
+  EXPECT_DOUBLE_EQ(all.at("all/m2t/MedR"), 1);
+  EXPECT_DOUBLE_EQ(all.at("all/t2m/len"), 5);
+  EXPECT_THROW(protocol("{_target_: threshold}")->evaluate(in), motlab::Error);  // no captions sim
+  in.caption_similarity = torch::eye(5);
+  EXPECT_DOUBLE_EQ(
+      protocol("{_target_: threshold, threshold: 0.95}")->evaluate(in).at("threshold/t2m/R01"),
+      100);
+}
+
+TEST(Protocols, SmallBatchesDropTheRemainderAndAverage) {
+  EXPECT_EQ(
+      numpy_legacy_permutation(10, 0),
+      (std::vector<int64_t>{2, 8, 4, 9, 1, 6, 7, 3, 0, 5}));  // np.random.seed(0); permutation(10)
+  EvalInputs in = identical_pairs(70);                        // 2 batches of 32, 6 pairs dropped
+  auto m = protocol("{_target_: small_batches}")->evaluate(in);
+  EXPECT_DOUBLE_EQ(m.at("small_batches/batches"), 2);
+  EXPECT_DOUBLE_EQ(m.at("small_batches/t2m/len"), 32);
+  EXPECT_DOUBLE_EQ(m.at("small_batches/t2m/R01"), 100);
+  // In the first batch, motion b becomes a copy of motion a. Text a then ties motions a and b
+  // (rank 0.5), text b matches nothing (all 32 similarities 0: rank 15.5); motion b's best text
+  // is text a, so its ground truth text b ranks 1 + 15 = 16. Batch 0: 31 of 32 correct at every
+  // k; batch 1: all correct. Mean R@k = (96.875 + 100) / 2 = 98.4375 -> 98.44; MedR stays 1.
+  std::vector<int64_t> order = numpy_legacy_permutation(70, 0);
+  const int64_t a = order[0], b = order[1];  // ids are sorted already, so both are in batch 0
+  in.motion[b] = in.motion[a];
+  auto tied = protocol("{_target_: small_batches}")->evaluate(in);
+  for (const char* key : {"small_batches/t2m/R01", "small_batches/t2m/R10", "small_batches/m2t/R01",
+                          "small_batches/m2t/R05"})
+    EXPECT_DOUBLE_EQ(tied.at(key), 98.44) << key;
+  EXPECT_DOUBLE_EQ(tied.at("small_batches/t2m/MedR"), 1.0);
+}
+
+TEST(Protocols, LongCaptionsIncludingAnEmptySubset) {
+  EvalInputs in = identical_pairs(4);
+  auto words = [](int n) {
+    std::string s;
+    for (int k = 0; k < n; ++k) s += (k ? " " : "") + std::string("단어");
+    return s;
+  };
+  in.captions = {words(3), words(15), words(20), words(16)};
+  auto m = protocol("{_target_: long, min_words: [15, 20, 30]}")->evaluate(in);
+  EXPECT_DOUBLE_EQ(m.at("long15/t2m/len"), 3);
+  EXPECT_DOUBLE_EQ(m.at("long20/t2m/len"), 1);
+  EXPECT_DOUBLE_EQ(m.at("long30/t2m/len"), 0);
+  EXPECT_TRUE(std::isnan(m.at("long30/t2m/R01")));
+  EXPECT_EQ(word_count("  사람이   앞으로\t걷는다 "), 3);
+}
+
+TEST(Protocols, DissimilarFromAnIdListOrFarthestPoint) {
+  EvalInputs in = identical_pairs(4);
+  in.caption_similarity = torch::tensor({{1.0f, 0.9f, 0.1f, 0.5f},
+                                         {0.9f, 1.0f, 0.2f, 0.4f},
+                                         {0.1f, 0.2f, 1.0f, 0.3f},
+                                         {0.5f, 0.4f, 0.3f, 1.0f}});
+  in.out_dir = motlab::test::temp_dir("dissimilar");
+  // Row means 0.625, 0.625, 0.4, 0.55: start at 2; the caption farthest from it is 0 (0.1).
+  auto m = protocol("{_target_: dissimilar, count: 2}")->evaluate(in);
+  EXPECT_DOUBLE_EQ(m.at("dissimilar/t2m/len"), 2);
+  EXPECT_EQ(motlab::read_file(in.out_dir + "/dissimilar_ids.txt"), "000000\n000002\n");
+  motlab::write_file_atomic(in.out_dir + "/nsim_test.txt", "000003\n000001\n000000\n");
+  in.id_list_dir = in.out_dir;
+  auto listed = protocol("{_target_: dissimilar, count: 100}")->evaluate(in);
+  EXPECT_DOUBLE_EQ(listed.at("dissimilar/t2m/len"), 3);
+  motlab::write_file_atomic(in.out_dir + "/nsim_test.txt", "999999\n");
+  EXPECT_THROW(protocol("{_target_: dissimilar}")->evaluate(in), motlab::Error);
+}
