@@ -98,7 +98,11 @@ TEST(Protocols, SmallBatchesDropTheRemainderAndAverage) {
   EXPECT_EQ(
       numpy_legacy_permutation(10, 0),
       (std::vector<int64_t>{2, 8, 4, 9, 1, 6, 7, 3, 0, 5}));  // np.random.seed(0); permutation(10)
-  EvalInputs in = identical_pairs(70);                        // 2 batches of 32, 6 pairs dropped
+  // np.random.seed(0); idx = np.arange(70); np.random.shuffle(idx); idx[:8] (real numpy output)
+  std::vector<int64_t> seventy = numpy_legacy_permutation(70, 0);
+  EXPECT_EQ(std::vector<int64_t>(seventy.begin(), seventy.begin() + 8),
+            (std::vector<int64_t>{26, 27, 48, 22, 30, 51, 7, 59}));
+  EvalInputs in = identical_pairs(70);  // 2 batches of 32, 6 pairs dropped
   auto m = protocol("{_target_: small_batches}")->evaluate(in);
   EXPECT_DOUBLE_EQ(m.at("small_batches/batches"), 2);
   EXPECT_DOUBLE_EQ(m.at("small_batches/t2m/len"), 32);
