@@ -14,8 +14,10 @@ packages=(
   libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libfmt-dev
-  nodejs npm
 )
+# Node.js + npm only when absent: machines that ship their own Node (with npm bundled) conflict
+# with Debian's npm package.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
