@@ -414,6 +414,9 @@ class Composer {
         if (pending != overrides_.end()) {
           PendingOverride& p = pending->second;
           p.used = true;
+          // An option named on the command line must exist, even in an `optional` entry: a
+          // typo there is never silently ignored.
+          if (p.from_command_line && !p.deleted) optional = false;
           if (p.deleted) {
             MOTLAB_CHECK(!p.delete_only_if || p.option == option, "Could not delete '", key,
                          "'. No match in the defaults list (current choice is '",

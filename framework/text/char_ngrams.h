@@ -1,0 +1,24 @@
+// Hashed character n-gram counts of sentences: a weight-free text representation that needs no
+// tokenizer or download (Korean syllables and English letters alike are Unicode code points).
+#pragma once
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace motlab::text {
+
+struct NgramOptions {
+  int64_t min_n = 1;
+  int64_t max_n = 3;
+  int64_t buckets = 4096;  // hash space
+};
+
+// Unicode code points of a UTF-8 string (invalid bytes map to U+FFFD).
+std::vector<char32_t> code_points(const std::string& utf8);
+
+// Counts [N, buckets] (float32) of the n-grams of " " + sentence + " " (space-padded so that
+// word starts and ends are features), n in [min_n, max_n], hashed with FNV-1a.
+torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const NgramOptions& options);
+
+}  // namespace motlab::text
