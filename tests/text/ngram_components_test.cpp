@@ -1,0 +1,35 @@
+#include <gtest/gtest.h>
+
+#include "framework/config/config.h"
+#include "framework/model/interfaces.h"
+#include "framework/text/char_ngrams.h"
+
+TEST(CharNgrams, CodePointsAndCounts) {
+  EXPECT_EQ(motlab::text::code_points("가a"), (std::vector<char32_t>{0xAC00, 'a'}));
+  EXPECT_EQ(motlab::text::code_points("\xff"), (std::vector<char32_t>{0xfffd}));
+  motlab::text::NgramOptions options;
+  options.max_n = 1;
+  // " ab " has 4 unigrams.
+  EXPECT_FLOAT_EQ(motlab::text::ngram_counts({"ab"}, options).sum().item<float>(), 4.0f);
+}
+
+TEST(Tfidf, IdenticalCaptionsScoreOneParaphrasesScoreHigherThanStrangers) {
+  auto similarity = motlab::make_text_similarity(
+      motlab::Config::from_yaml_string("{_target_: tfidf}"), motlab::BuildContext{});
+  torch::Tensor e = similarity->embed({"사람이 앞으로 천천히 걷는다", "사람이 앞으로 천천히 걷는다",
+                                       "사람이 천천히 앞으로 걸어간다", "누군가 두 번 점프한다"});
+  torch::Tensor s = torch::matmul(e, e.t());
+  EXPECT_NEAR(s[0][1].item<float>(), 1.0f, 1e-5);
+  EXPECT_GT(s[0][2].item<float>(), s[0][3].item<float>());
+  EXPECT_NEAR(s.diagonal().min().item<float>(), 1.0f, 1e-5);
+}
+
+TEST(NgramBow, EmbedsCaptions) {
+  auto encoder = motlab::make_text_encoder(
+      motlab::Config::from_yaml_string(
+          "{_target_: ngram_bow, buckets: 64, hidden_dim: 8, latent_dim: 4}"),
+      motlab::BuildContext{});
+  motlab::Embedding e = encoder->encode({"a person walks", "someone jumps"});
+  EXPECT_EQ(e.mean.sizes(), (std::vector<int64_t>{2, 4}));
+  EXPECT_EQ(encoder->embedding_dim(), 4);
+}
