@@ -16,5 +16,6 @@ bool register_command(const std::string& name, const std::string& help, Command 
 
 }  // namespace motlab::cli
 
-#define MOTLAB_COMMAND(name, help, fn) \
-  static const bool MOTLAB_CONCAT(motlab_command_registered_, __COUNTER__) = ::motlab::cli::register_command(name, help, fn)
+#define MOTLAB_COMMAND(name, help, fn)                                       \
+  static const bool MOTLAB_CONCAT(motlab_command_registered_, __COUNTER__) = \
+      ::motlab::cli::register_command(name, help, fn)

@@ -13,6 +13,36 @@ std::shared_ptr<KvPruner> make_kv_pruner(const Config& node, const BuildContext&
   return kv_pruner_family().create(key, node["_target_"].describe(), node, ctx);
 }
 
+namespace {
+class MagnitudePruner : public KvPruner {
+ public:
+  MagnitudePruner(int64_t p, double ratio, int64_t recent) : p_(p), ratio_(ratio), recent_(recent) {
+    kv::pruned_channel_count(128, ratio_);  // validates the range
+  }
+  void compress(LayerKvCache& layer, const torch::Tensor&, int64_t) override {
+    torch::Tensor scores = kv::magnitude_channel_scores(layer.keys, p_);
+    kv::prune_key_channels(layer, kv::select_kept_channels(scores, ratio_), recent_);
+  }
+  std::string describe() const override {
+    return "l" + std::to_string(p_) + "(lambda=" + std::to_string(ratio_) +
+           ", recent=" + std::to_string(recent_) + ")";
+  }
+
+ private:
+  int64_t p_;
+  double ratio_;
+  int64_t recent_;
+};
+}  // namespace
+
+std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Config& node) {
+  Options options(node, "kv_pruner 'l" + std::to_string(p) + "'");
+  double ratio = options.get<double>("ratio", 0.4);
+  int64_t recent = options.get<int64_t>("recent", 32);
+  options.finish();
+  return std::make_shared<MagnitudePruner>(p, ratio, recent);
+}
+
 namespace kv {
 
 void prune_key_channels(LayerKvCache& layer, const torch::Tensor& keep_index, int64_t recent) {

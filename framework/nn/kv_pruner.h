@@ -23,6 +23,10 @@ MOTLAB_DECLARE_FAMILY(kv_pruner_family, std::shared_ptr<KvPruner>, const Config&
                       const BuildContext&)
 std::shared_ptr<KvPruner> make_kv_pruner(const Config& node, const BuildContext& ctx);
 
+// Query-agnostic key-channel pruning by ||K[:, j]||_p (p = 1 or 2), stored like ThinK: the shared
+// implementation of the `l1` and `l2` baselines.
+std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Config& node);
+
 namespace kv {
 // Stores tokens [0, N - recent) of the layer's full-width keys channel-pruned at keep_index
 // [B, Hkv, T]; the last `recent` tokens stay full width. Values are untouched.

@@ -52,8 +52,7 @@ class Family : public FamilyBase {
   using FamilyBase::FamilyBase;
 
   bool add(const std::string& key, const std::string& help, Factory factory) {
-    MOTLAB_CHECK(!factories_.count(key), "family '", name(), "': key '", key,
-                 "' registered twice");
+    MOTLAB_CHECK(!factories_.count(key), "family '", name(), "': key '", key, "' registered twice");
     add_key(key, help);
     factories_[key] = std::move(factory);
     return true;
@@ -79,9 +78,9 @@ class Family : public FamilyBase {
 // Define it once in a framework .cpp: MOTLAB_DEFINE_FAMILY(loss_family, "loss", "loss", "help")
 // (the Product/Args must repeat the declaration's).
 #define MOTLAB_DEFINE_FAMILY(accessor, family_name, group, help_text, Product, ...) \
-  ::motlab::Family<Product, __VA_ARGS__>& accessor() {                             \
-    static auto* family = new ::motlab::Family<Product, __VA_ARGS__>(               \
-        family_name, group, help_text);                                             \
+  ::motlab::Family<Product, __VA_ARGS__>& accessor() {                              \
+    static auto* family =                                                           \
+        new ::motlab::Family<Product, __VA_ARGS__>(family_name, group, help_text);  \
     return *family;                                                                 \
   }                                                                                 \
   static const bool motlab_family_##accessor##_touched = (accessor(), true);
@@ -90,6 +89,6 @@ class Family : public FamilyBase {
 #define MOTLAB_CONCAT(a, b) MOTLAB_CONCAT_INNER(a, b)
 // One line per component .cpp (inside the namespace that declares the family accessor):
 //   MOTLAB_REGISTER(loss_family, "infonce", "help", factory_fn);
-#define MOTLAB_REGISTER(accessor, key, help, factory)                    \
+#define MOTLAB_REGISTER(accessor, key, help, factory)                \
   static const bool MOTLAB_CONCAT(motlab_registered_, __COUNTER__) = \
       accessor().add(key, help, factory)
