@@ -140,12 +140,10 @@ torch::Tensor load(const std::string& path) {
 
 void save(const std::string& path, const torch::Tensor& tensor) {
   torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+  // NumPy's tuple syntax: (), (7,), (170, 263).
   std::string shape = "(";
-  for (int64_t k = 0; k < t.dim(); ++k)
-    shape += std::to_string(t.size(k)) + (t.dim() == 1 || k + 1 < t.dim() ? "," : "");
-  for (size_t k = 0; k + 1 < shape.size(); ++k)
-    if (shape[k] == ',' && shape[k + 1] != ')') shape.insert(k + 1, " ");
-  shape += ")";
+  for (int64_t k = 0; k < t.dim(); ++k) shape += (k ? ", " : "") + std::to_string(t.size(k));
+  shape += t.dim() == 1 ? ",)" : ")";
   std::string dict = "{'descr': '" + descr_of(t.scalar_type()) +
                      "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad so that magic(6)+version(2)+len(2)+dict+'\n' is a multiple of 64.
