@@ -1,0 +1,39 @@
+// Hugging Face transformer backbones (Qwen2, DistilBERT, XLM-RoBERTa...) behind one interface, so
+// that tools (parity checks, `motlab hidden-states`) and text components reach any architecture by
+// its config.json `model_type`. Architectures register themselves in framework/nn/hf/<arch>.cpp.
+//
+// Shapes: B = batch, L = tokens, H = hidden size.
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+#include "framework/registry/registry.h"
+
+namespace motlab {
+
+struct HfBackboneOptions {
+  std::string model_dir;  // folder with config.json + *.safetensors (or *.safetensors.index.json)
+  torch::Device device = torch::kCPU;
+  torch::ScalarType dtype = torch::kFloat32;  // compute dtype of the weights
+};
+
+class HfBackbone : public torch::nn::Module {
+ public:
+  virtual ~HfBackbone() = default;
+  // input_ids [B, L] int64, attention_mask [B, L] int64/bool (1 = real token; padding on the
+  // right) -> last hidden state [B, L, H] (after the final norm where the architecture has one).
+  virtual torch::Tensor last_hidden_state(const torch::Tensor& input_ids,
+                                          const torch::Tensor& attention_mask) = 0;
+  virtual int64_t hidden_size() const = 0;
+  virtual std::string model_type() const = 0;
+};
+
+// Key = config.json `model_type` ("qwen2", "distilbert", "xlm-roberta", "bert"...).
+MOTLAB_DECLARE_FAMILY(hf_backbone_family, std::shared_ptr<HfBackbone>, const HfBackboneOptions&)
+
+// Reads `<model_dir>/config.json`, builds the registered architecture and loads its weights.
+std::shared_ptr<HfBackbone> load_hf_backbone(const HfBackboneOptions& options);
+
+}  // namespace motlab
