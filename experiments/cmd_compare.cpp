@@ -1,0 +1,117 @@
+// motlab compare <run dirs, sweep dirs or result trees...> [--by k1,k2] [--metric P1,P2]
+//                [--plot-metric K1,K2] [--ignore seed] [--out DIR] [--formats md,csv,tex]
+//                [--precision 2]
+// Groups runs by their swept config keys (auto: keys whose override values differ, seeds pooled),
+// writes mean +- std tables (compare.md/.csv/.tex), one line per run (runs.csv) and SVG plots.
+#include <filesystem>
+#include <iostream>
+
+#include "experiments/cli.h"
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/io/atomic_file.h"
+#include "framework/report/compare.h"
+
+namespace motlab::cli {
+namespace {
+
+const char* kCompareUsage =
+    "usage: motlab compare <run dirs, sweep dirs or result trees...> [--by k1,k2]\n"
+    "                      [--metric P1,P2] [--plot-metric K1,K2] [--ignore seed]\n"
+    "                      [--out DIR] [--formats md,csv,tex] [--precision 2]\n"
+    "  --by           group by these override keys (default: keys whose values differ, minus\n"
+    "                 --ignore); runs in one group are pooled as mean +- std (seeds)\n"
+    "  --metric       metrics.json keys, '*' wildcards (default: all/{t2m,m2t}/R@1..MedR)\n"
+    "  --plot-metric  metrics drawn against each swept key (default: all/t2m/R10 or the first)\n"
+    "  --out          default: <dir>/compare for a single sweep dir or tree; else stdout only\n";
+
+int compare_command(const std::vector<std::string>& args) {
+  std::vector<std::string> paths;
+  std::string out_dir, formats = "md,csv,tex";
+  std::vector<std::string> by, metric_patterns, plot_metrics, ignore{"seed"};
+  bool by_given = false;
+  int precision = 2;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const std::string& a = args[k];
+    auto value = [&]() -> std::string {
+      MOTLAB_CHECK(k + 1 < args.size(), "motlab compare: ", a, " needs a value\n", kCompareUsage);
+      return args[++k];
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kCompareUsage;
+      return 0;
+    } else if (a == "--by") {
+      by = report::split_list(value());
+      by_given = true;
+    } else if (a == "--metric") {
+      metric_patterns = report::split_list(value());
+    } else if (a == "--plot-metric") {
+      plot_metrics = report::split_list(value());
+    } else if (a == "--ignore") {
+      ignore = report::split_list(value());
+    } else if (a == "--out") {
+      out_dir = value();
+    } else if (a == "--formats") {
+      formats = value();
+    } else if (a == "--precision") {
+      const std::string text = value();
+      try {
+        precision = std::stoi(text);
+      } catch (const std::exception&) {
+        MOTLAB_FAIL("motlab compare: --precision expects an integer, got '", text, "'");
+      }
+      MOTLAB_CHECK(precision >= 0 && precision <= 10, "motlab compare: --precision in [0, 10]");
+    } else {
+      MOTLAB_CHECK(a.rfind("--", 0) != 0, "motlab compare: unknown flag ", a, "\n", kCompareUsage);
+      paths.push_back(a);
+    }
+  }
+  MOTLAB_CHECK(!paths.empty(), "motlab compare: no run directories given\n", kCompareUsage);
+  std::vector<std::string> warnings;
+  const std::vector<report::RunRecord> runs = report::collect_runs(paths, &warnings);
+  for (const auto& w : warnings) log::warn("compare", w);
+  if (!by_given) by = report::swept_keys(runs, ignore);
+  const std::vector<report::RunGroup> groups = report::group_runs(runs, by);
+  const std::vector<std::string> metrics = report::select_metrics(runs, metric_patterns);
+  if (plot_metrics.empty()) {
+    const bool has_r10 = std::find(metrics.begin(), metrics.end(), "all/t2m/R10") != metrics.end();
+    plot_metrics = {has_r10 ? "all/t2m/R10" : metrics.front()};
+  }
+  std::string by_text;
+  for (const auto& key : by) by_text += (by_text.empty() ? "" : ", ") + key;
+  log::info("compare", std::to_string(runs.size()) + " runs in " + std::to_string(groups.size()) +
+                           " groups by [" + by_text + "], " + std::to_string(metrics.size()) +
+                           " metrics");
+  report::Table table = report::comparison_table(groups, by, metrics, precision);
+  const std::vector<std::string> chosen = report::split_list(formats);
+  for (const auto& format : chosen) report::render(table, format);  // validates the names first
+  std::cout << report::to_markdown(table);
+
+  if (out_dir.empty() && paths.size() == 1 &&
+      !std::filesystem::is_regular_file(paths[0] + "/metrics.json"))
+    out_dir = paths[0] + "/compare";
+  if (out_dir.empty()) {
+    log::info("compare", "pass --out DIR to write the tables, runs.csv and the plots");
+    return 0;
+  }
+  make_dirs(out_dir);
+  for (const auto& format : chosen)
+    write_file_atomic(out_dir + "/compare." + format, report::render(table, format));
+  write_file_atomic(out_dir + "/runs.csv", report::runs_csv(groups, by, metrics));
+  int plots = 0;
+  for (const auto& named : report::comparison_plots(groups, by, metrics, plot_metrics)) {
+    write_file_atomic(out_dir + "/" + named.file, report::render_svg(named.plot));
+    ++plots;
+  }
+  log::info("compare", "wrote compare.{" + formats + "}, runs.csv and " + std::to_string(plots) +
+                           " plots to " + out_dir);
+  std::cout << out_dir << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace motlab::cli
+
+MOTLAB_COMMAND("compare",
+               "aggregate runs or sweeps: group by swept keys, mean +- std tables and SVG plots",
+               motlab::cli::compare_command);
