@@ -6,8 +6,10 @@
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/data/data_config.h"
 #include "framework/data/dataset.h"
 #include "framework/data/npy.h"
+#include "framework/eval/protocol.h"
 #include "framework/io/atomic_file.h"
 #include "framework/run/task.h"
 #include "framework/train/checkpoint.h"
@@ -17,41 +19,6 @@
 namespace motlab {
 namespace {
 
-struct DataSettings {
-  data::DatasetOptions base;
-  std::string train_split, val_split, test_split;
-};
-
-DataSettings data_settings(const Config& node) {
-  Options o(node, "data");
-  DataSettings s;
-  humanml3d::Layout& layout = s.base.layout;
-  layout.root = o.required<std::string>("root");
-  layout.motion_dir = o.get<std::string>("motion_dir", layout.motion_dir);
-  layout.joints_dir = o.get<std::string>("joints_dir", layout.joints_dir);
-  layout.text_dir = o.get<std::string>("text_dir", layout.text_dir);
-  layout.split_dir = o.get<std::string>("split_dir", layout.split_dir);
-  layout.fps = o.get<double>("fps", layout.fps);
-  layout.nfeats = o.get<int64_t>("nfeats", layout.nfeats);
-  s.base.min_frames = o.get<int64_t>("min_frames", s.base.min_frames);
-  s.base.max_frames = o.get<int64_t>("max_frames", s.base.max_frames);
-  s.base.normalize = o.get<bool>("normalize", s.base.normalize);
-  s.train_split = o.get<std::string>("train_split", "train");
-  s.val_split = o.get<std::string>("val_split", "val");
-  s.test_split = o.get<std::string>("test_split", "test");
-  o.finish();
-  MOTLAB_CHECK(std::filesystem::is_directory(layout.root), node["root"].describe(),
-               ": data folder '", layout.root, "' does not exist");
-  return s;
-}
-
-data::MotionTextDataset open_split(const DataSettings& s, const std::string& split, bool training) {
-  data::DatasetOptions options = s.base;
-  options.split = split;
-  options.sample_caption = training;
-  return data::MotionTextDataset(options);
-}
-
 void write_lines(const std::string& path, const std::vector<std::string>& lines) {
   std::string text;
   for (const auto& line : lines) text += line + "\n";
@@ -60,8 +27,8 @@ void write_lines(const std::string& path, const std::vector<std::string>& lines)
 
 class TrainTask : public Task {
  public:
-  TrainTask(bool resume, bool save_embeddings)
-      : resume_(resume), save_embeddings_(save_embeddings) {}
+  TrainTask(bool resume, bool save_embeddings, Config protocols)
+      : resume_(resume), save_embeddings_(save_embeddings), protocols_(std::move(protocols)) {}
 
   void run(RunContext& run) override {
     const Config& config = run.config();
@@ -70,10 +37,10 @@ class TrainTask : public Task {
     for (const char* group : {"text_encoder", "motion_encoder", "loss"})
       MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task 'train' needs ", group,
                    "=<option> (or a method=<option> that selects it)");
-    const DataSettings settings = data_settings(config["data"]);
-    data::MotionTextDataset train = open_split(settings, settings.train_split, true);
-    data::MotionTextDataset val = open_split(settings, settings.val_split, false);
-    data::MotionTextDataset test = open_split(settings, settings.test_split, false);
+    const data::DataSettings settings = data::prepare_data(config["data"]);
+    data::MotionTextDataset train(data::split_options(settings, settings.train_split, true));
+    data::MotionTextDataset val(data::split_options(settings, settings.val_split, false));
+    data::MotionTextDataset test(data::split_options(settings, settings.test_split, false));
     log::info("train", "pairs: train " + std::to_string(train.size()) + ", val " +
                            std::to_string(val.size()) + ", test " + std::to_string(test.size()));
 
@@ -110,21 +77,57 @@ class TrainTask : public Task {
       if (key.rfind("val/", 0) == 0) run.set_metric(key, value);
     train::EncodedSet encoded =
         train::encode_dataset(model, test, options.eval_batch_size, run.device());
-    for (const auto& [key, value] : train::retrieval_scores(encoded, "test/"))
-      run.set_metric(key, value);
-    run.set_metric("test/chance_R10", 100.0 * std::min<double>(10, test.size()) / test.size());
+    evaluate_test_set(run, model, encoded, settings);
+    log::info("train", "test (a) t2m R@10 " + std::to_string(run.metrics().at("all/t2m/R10")) +
+                           " (chance " + std::to_string(run.metrics().at("test/chance_R10")) + ")");
+  }
+
+  // The evaluation protocols (paper (a)-(e)) on the test embeddings; the embeddings and caption
+  // similarity are kept so `motlab eval <run dir>` can recompute every number.
+  void evaluate_test_set(RunContext& run, train::RetrievalModel& model,
+                         const train::EncodedSet& encoded, const data::DataSettings& settings) {
+    eval::EvalInputs inputs;
+    inputs.text = encoded.text;
+    inputs.motion = encoded.motion;
+    inputs.ids = encoded.ids;
+    inputs.captions = encoded.captions;
+    if (model.similarity) {
+      torch::NoGradGuard no_grad;
+      torch::Tensor e = model.similarity->embed(encoded.captions).to(torch::kCPU, torch::kFloat);
+      inputs.caption_similarity = torch::matmul(e, e.t());
+    }
+    const auto& layout = settings.base.layout;
+    inputs.id_list_dir =
+        layout.split_dir.empty() ? layout.root : layout.root + "/" + layout.split_dir;
+    inputs.out_dir = run.path("eval");
+    const BuildContext ctx = run.build_context();
+    for (const auto& [name, node] : protocols_.items()) {
+      MOTLAB_CHECK(inputs.caption_similarity.defined() || !eval_protocol_needs_similarity(node),
+                   node.describe(), ": protocol '", name,
+                   "' needs caption similarities: choose text_similarity=<option>");
+      for (const auto& [key, value] : eval::make_eval_protocol(node, ctx)->evaluate(inputs))
+        run.set_metric(key, value);
+    }
+    const double n = static_cast<double>(encoded.ids.size());
+    run.set_metric("test/chance_R10", 100.0 * std::min(10.0, n) / n);
     if (save_embeddings_) {
       npy::save(run.path("embeddings/test_text.npy"), encoded.text);
       npy::save(run.path("embeddings/test_motion.npy"), encoded.motion);
+      if (inputs.caption_similarity.defined())
+        npy::save(run.path("embeddings/test_caption_similarity.npy"), inputs.caption_similarity);
       write_lines(run.path("embeddings/test_ids.txt"), encoded.ids);
       write_lines(run.path("embeddings/test_captions.txt"), encoded.captions);
     }
-    log::info("train", "test t2m R@10 " + std::to_string(run.metrics().at("test/t2m/R10")) +
-                           " (chance " + std::to_string(run.metrics().at("test/chance_R10")) + ")");
+  }
+
+  static bool eval_protocol_needs_similarity(const Config& node) {
+    const std::string key = component_key(node);
+    return key == "threshold" || (key == "dissimilar" && !node.has("ids_file"));
   }
 
  private:
   bool resume_, save_embeddings_;
+  Config protocols_;  // name -> protocol node (configs/protocol/*.yaml)
 };
 
 }  // namespace
@@ -135,7 +138,11 @@ MOTLAB_REGISTER(task_family, "train",
                   Options options(node, "task 'train'");
                   const bool resume = options.get<bool>("resume", false);
                   const bool save_embeddings = options.get<bool>("save_embeddings", true);
+                  Config protocols =
+                      options.has("protocols") ? options.node("protocols") : Config();
                   options.finish();
-                  return std::make_shared<TrainTask>(resume, save_embeddings);
+                  MOTLAB_CHECK(protocols.is_null() || protocols.is_dict(), protocols.describe(),
+                               ": task.protocols must map names to protocol nodes");
+                  return std::make_shared<TrainTask>(resume, save_embeddings, protocols);
                 });
 }  // namespace motlab

@@ -1,5 +1,8 @@
 #include "framework/data/synth/generator.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -8,7 +11,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -46,7 +48,8 @@ Rng stream(uint64_t seed, Stream which, uint64_t index) {
   return Rng::stream(seed * 0x100000001B3ULL + which, index);
 }
 
-const ActionSpec* sample_action(Rng& rng, Posture posture, const std::string& previous, bool first) {
+const ActionSpec* sample_action(Rng& rng, Posture posture, const std::string& previous,
+                                bool first) {
   std::vector<const ActionSpec*> candidates;
   std::vector<double> weights;
   for (const auto& spec : actions()) {
@@ -182,7 +185,8 @@ SynthMotion make_motion(uint64_t seed, int64_t index, const SynthOptions& option
     motion.lead_in += missing / 2;
     lead_out += missing / 2;
   }
-  motion.joints = animate_sequence(motion.actions, motion.lead_in, lead_out, kFps, &motion.action_starts);
+  motion.joints =
+      animate_sequence(motion.actions, motion.lead_in, lead_out, kFps, &motion.action_starts);
   return motion;
 }
 
@@ -227,8 +231,10 @@ void write_motion(const std::string& root, const std::string& id, const torch::T
   npy::save(root + "/new_joints/" + id + ".npy", joints);
   for (const auto& language : options.languages) {
     const bool korean = language == "ko";
-    const auto drawn = draw_captions(sequence, captions, seed, korean ? kCaptionKo : kCaptionEn, index);
-    write_file_atomic(root + (korean ? "/texts_ko/" : "/texts/") + id + ".txt", caption_file(drawn));
+    const auto drawn =
+        draw_captions(sequence, captions, seed, korean ? kCaptionKo : kCaptionEn, index);
+    write_file_atomic(root + (korean ? "/texts_ko/" : "/texts/") + id + ".txt",
+                      caption_file(drawn));
     stats->captions += static_cast<int64_t>(drawn.size());
   }
   torch::Tensor f64 = features.to(torch::kFloat64);
@@ -247,7 +253,8 @@ void write_split(const std::string& path, std::vector<std::string> ids) {
 
 }  // namespace
 
-SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& options, bool overwrite) {
+SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& options,
+                                   bool overwrite) {
   MOTLAB_CHECK(options.motions >= 1, "data synth: motions must be >= 1, got ", options.motions);
   MOTLAB_CHECK(options.min_frames >= 2 && options.max_frames >= options.min_frames + 20,
                "data synth: need 2 <= min_frames and max_frames >= min_frames + 20 (got ",
@@ -261,7 +268,8 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
   for (const auto& l : options.languages)
     MOTLAB_CHECK(l == "ko" || l == "en", "data synth: unknown language '", l, "' (known: ko, en)");
   if (fs::exists(dir) && !fs::is_empty(dir)) {
-    MOTLAB_CHECK(overwrite, "data synth: ", dir, " exists and is not empty (choose another --out or --force)");
+    MOTLAB_CHECK(overwrite, "data synth: ", dir,
+                 " exists and is not empty (choose another --out or --force)");
     fs::remove_all(dir);
   }
   const auto begin = std::chrono::steady_clock::now();
@@ -279,7 +287,8 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
   const int64_t n_train = std::max<int64_t>(1, std::llround(n * options.train_share));
   const int64_t n_val = std::llround(n * options.val_share);
   std::vector<int> split_of(n);  // 0 train, 1 val, 2 test
-  for (int64_t k = 0; k < n; ++k) split_of[order[k]] = k < n_train ? 0 : k < n_train + n_val ? 1 : 2;
+  for (int64_t k = 0; k < n; ++k)
+    split_of[order[k]] = k < n_train ? 0 : k < n_train + n_val ? 1 : 2;
 
   const int copies = options.mirror ? 2 : 1;
   std::vector<MotionStats> stats(n * copies);
@@ -290,15 +299,17 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
     for (int64_t i = next++; i < n; i = next++) {
       try {
         SynthMotion motion = make_motion(options.seed, i, options);
-        Rng count_rng = stream(options.seed, kMotionStream, static_cast<uint64_t>(i) + (1ULL << 40));
+        Rng count_rng =
+            stream(options.seed, kMotionStream, static_cast<uint64_t>(i) + (1ULL << 40));
         const int captions = 2 + static_cast<int>(count_rng.weighted({0.2, 0.5, 0.3}));
-        write_motion(partial, motion_id(i), motion.joints, motion.actions, captions, options.seed, i,
-                     options, &stats[i * copies]);
+        write_motion(partial, motion_id(i), motion.joints, motion.actions, captions, options.seed,
+                     i, options, &stats[i * copies]);
         if (options.mirror) {
           std::vector<Action> mirrored_actions;
           for (const auto& a : motion.actions) mirrored_actions.push_back(mirrored(a));
           write_motion(partial, "M" + motion_id(i), features::mirror_joints(motion.joints),
-                       mirrored_actions, captions, options.seed, i, options, &stats[i * copies + 1]);
+                       mirrored_actions, captions, options.seed, i, options,
+                       &stats[i * copies + 1]);
         }
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
@@ -307,7 +318,8 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
       }
     }
   };
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 16);
   std::vector<std::thread> pool;
   for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
@@ -335,7 +347,8 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
       }
       train_frames += s.frames;
     }
-  torch::Tensor mean = torch::empty({263}, torch::kFloat64), std = torch::empty({263}, torch::kFloat64);
+  torch::Tensor mean = torch::empty({263}, torch::kFloat64),
+                std = torch::empty({263}, torch::kFloat64);
   for (int d = 0; d < 263; ++d) {
     const double m = sum[d] / train_frames;
     mean[d] = m;
@@ -363,12 +376,37 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
 
   fs::rename(partial, dir);
   report.motions = n * copies;
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   return report;
 }
 
+namespace {
+// An exclusive lock on "<dir>.lock" for the lifetime of the object: parallel sweep jobs that all
+// need the dataset generate it once; the others wait and then reuse it.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::string& dir) {
+    const fs::path parent = fs::path(dir).parent_path();
+    if (!parent.empty()) make_dirs(parent.string());
+    const std::string path = dir + ".lock";
+    fd_ = ::open(path.c_str(), O_CREAT | O_RDWR, 0644);
+    MOTLAB_CHECK(fd_ >= 0, "cannot create the lock file ", path);
+    MOTLAB_CHECK(::flock(fd_, LOCK_EX) == 0, "cannot lock ", path);
+  }
+  ~DirectoryLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+}  // namespace
+
 bool ensure_synth_dataset(const std::string& dir, const SynthOptions& options) {
+  DirectoryLock lock(dir);
   const std::string info = dir + "/synth_info.json";
   if (file_exists(info)) {
     const std::string existing = read_file(info);
