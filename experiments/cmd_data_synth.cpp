@@ -37,14 +37,16 @@ int64_t parse_int(const std::string& flag, const std::string& value) {
   MOTLAB_FAIL("motlab data: ", flag, " expects an integer, got '", value, "'");
 }
 
-std::string default_synth_dir() {
+// The folder configs/data/synth_ko.yaml uses for the same seed and size.
+std::string default_synth_dir(const synth::SynthOptions& options) {
   const char* env = std::getenv("MOTLAB_DATA_DIR");
-  return std::string(env && *env ? env : "data_cache") + "/synth_ko_v1";
+  return std::string(env && *env ? env : "data_cache") + "/synth_ko_seed" +
+         std::to_string(options.seed) + "_n" + std::to_string(options.motions);
 }
 
 int synth_command(const std::vector<std::string>& args) {
   synth::SynthOptions options;
-  std::string out = default_synth_dir();
+  std::string out;
   bool force = false;
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& flag = args[k];
@@ -77,6 +79,7 @@ int synth_command(const std::vector<std::string>& args) {
                   "' (known: --out, --seed, --motions, --language, --threads, --std, --min-frames, "
                   "--max-frames, --no-mirror, --force)");
   }
+  if (out.empty()) out = default_synth_dir(options);
   const synth::SynthReport report = synth::generate_synth_dataset(out, options, force);
   std::cout << "wrote " << report.motions << " motions (" << report.frames << " frames, "
             << report.captions << " captions) to " << out << " in " << report.seconds << " s\n";
