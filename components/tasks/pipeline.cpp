@@ -11,7 +11,8 @@
 //     stages:
 //       sllm: [method=sllm, size=tiny]
 //       fused: [method=sllm_fused, "motion_encoder.tmr_run={stage:sllm}", ...]
-//     reports: [...]          # report nodes run after the stages (framework/report)
+//     tables: {table1: ...}   # table / plot nodes written after the stages
+//     plots: {recall: ...}
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -62,8 +63,11 @@ std::string substitute(std::string text, const std::map<std::string, Stage>& sta
 
 class PipelineTask : public Task {
  public:
-  PipelineTask(std::vector<Stage> stages, int jobs, Config reports)
-      : order_(std::move(stages)), jobs_(jobs), reports_(std::move(reports)) {}
+  PipelineTask(std::vector<Stage> stages, int jobs, Config tables, Config plots)
+      : order_(std::move(stages)),
+        jobs_(jobs),
+        tables_(std::move(tables)),
+        plots_(std::move(plots)) {}
 
   void run(RunContext& run) override {
     std::map<std::string, Stage> stages;
@@ -147,13 +151,13 @@ class PipelineTask : public Task {
                  "/stages/<name>/log.txt)");
     std::map<std::string, std::string> stage_dirs;
     for (const auto& [name, stage] : stages) stage_dirs[name] = stage.dir;
-    run_stage_reports(reports_, stage_dirs, run);
+    run_stage_reports(tables_, plots_, stage_dirs, run);
   }
 
  private:
   std::vector<Stage> order_;
   int jobs_;
-  Config reports_;
+  Config tables_, plots_;
 };
 
 }  // namespace
@@ -165,7 +169,8 @@ MOTLAB_REGISTER(task_family, "pipeline",
                   Options options(node, "task 'pipeline'");
                   const int jobs = static_cast<int>(options.get<int64_t>("jobs", 1));
                   Config stages_node = options.node("stages");
-                  Config reports = options.has("reports") ? options.node("reports") : Config();
+                  Config tables = options.has("tables") ? options.node("tables") : Config();
+                  Config plots = options.has("plots") ? options.node("plots") : Config();
                   options.finish();
                   MOTLAB_CHECK(jobs >= 1, node.describe(), ": task.jobs must be >= 1");
                   MOTLAB_CHECK(stages_node.is_dict() && stages_node.size() > 0,
@@ -190,6 +195,6 @@ MOTLAB_REGISTER(task_family, "pipeline",
                     names.insert(name);
                     stages.push_back(stage);
                   }
-                  return std::make_shared<PipelineTask>(stages, jobs, reports);
+                  return std::make_shared<PipelineTask>(stages, jobs, tables, plots);
                 });
 }  // namespace motlab

@@ -1,7 +1,7 @@
 // text_encoder `char_actor`: word tokens embedded as the mean of their hashed character n-gram
-// embeddings -> TMR's ACTOR-style VAE transformer encoder (the same encoder TMR runs over frozen DistilBERT token features).
-// A weight-free stand-in for the DistilKoBERT text side of method=tmr: it gives mean, logvar and
-// a sampled latent, which TMR's composite loss needs.
+// embeddings -> TMR's ACTOR-style VAE transformer encoder (the same encoder TMR runs over frozen
+// DistilBERT token features). A weight-free stand-in for the DistilKoBERT text side of method=tmr:
+// it gives mean, logvar and a sampled latent, which TMR's composite loss needs.
 #include <algorithm>
 
 #include "framework/core/error.h"
@@ -18,8 +18,9 @@ class CharActorEncoder : public TextEncoder {
                    torch::Device device)
       : buckets_(buckets), max_length_(max_length), device_(device) {
     characters_ = register_module(
-        "characters", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(buckets, actor.nfeats)
-                                                  .mode(torch::kMean)));
+        "characters",
+        torch::nn::EmbeddingBag(
+            torch::nn::EmbeddingBagOptions(buckets, actor.nfeats).mode(torch::kMean)));
     encoder_ = register_module("encoder", nn::ActorStyleEncoder(actor));
   }
 
@@ -46,7 +47,8 @@ class CharActorEncoder : public TextEncoder {
             if (n == 1 && (i == 0 || i + 1 == word.size())) continue;  // "<" and ">" alone
             uint64_t h = 1469598103934665603ULL ^ n;
             for (size_t j = i; j < i + n; ++j)
-              for (int b = 0; b < 4; ++b) h = (h ^ ((word[j] >> (8 * b)) & 0xFF)) * 1099511628211ULL;
+              for (int b = 0; b < 4; ++b)
+                h = (h ^ ((word[j] >> (8 * b)) & 0xFF)) * 1099511628211ULL;
             grams.push_back(static_cast<int64_t>(h % static_cast<uint64_t>(buckets_)));
           }
         ++words;
@@ -71,7 +73,8 @@ class CharActorEncoder : public TextEncoder {
     Embedding e;
     e.mean = out.select(1, 0);
     e.logvar = out.select(1, 1);
-    e.latent = is_training() ? e.mean + torch::randn_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
+    e.latent =
+        is_training() ? e.mean + torch::randn_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
     return e;
   }
   int64_t embedding_dim() const override { return encoder_->options().latent_dim; }

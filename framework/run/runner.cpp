@@ -164,6 +164,9 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
                  compose_request.config_dir, "/task')");
     const uint64_t seed = static_cast<uint64_t>(resolved.get<int64_t>("seed", 1234));
     seed_everything(seed);
+    const int64_t threads = resolved.get<int64_t>("threads", 0);
+    MOTLAB_CHECK(threads >= 0, "threads must be >= 0 (0 = LibTorch's default), got ", threads);
+    if (threads > 0) torch::set_num_threads(static_cast<int>(threads));
     torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
     device_name = device.str();
     run = std::make_unique<RunContext>(resolved, dir, device, seed);

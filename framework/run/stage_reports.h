@@ -1,6 +1,7 @@
-// The `report` family: what an experiment writes after its runs finish (tables of the paper,
-// comparison plots...). A pipeline experiment lists report nodes under task.reports; each gets
-// the stage directories by name and writes into the pipeline's run directory.
+// What an experiment writes after its runs finish: tables (family `table`, configs/table/: the
+// paper's Tables 1 and 2) and plots (family `plot`, configs/plot/). A pipeline experiment lists
+// them under task.tables and task.plots; each gets the stage directories by name and writes into
+// the pipeline's run directory (tables/, plots/).
 #pragma once
 #include <map>
 #include <memory>
@@ -19,10 +20,11 @@ class Report {
   virtual void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) = 0;
 };
 
-MOTLAB_DECLARE_FAMILY(report_family, std::shared_ptr<Report>, const Config&)
+MOTLAB_DECLARE_FAMILY(table_family, std::shared_ptr<Report>, const Config&)
+MOTLAB_DECLARE_FAMILY(plot_family, std::shared_ptr<Report>, const Config&)
 
-// Runs every report node of `reports` (a dict name -> node with _target_, or null).
-void run_stage_reports(const Config& reports, const std::map<std::string, std::string>& stage_dirs,
-                       RunContext& run);
+// Runs every node of `tables` and `plots` (dicts name -> node with _target_, or null).
+void run_stage_reports(const Config& tables, const Config& plots,
+                       const std::map<std::string, std::string>& stage_dirs, RunContext& run);
 
 }  // namespace motlab

@@ -37,9 +37,12 @@ void load_archive(const std::string& path, torch::serialize::InputArchive& archi
 
 // Parameters and buffers under flat dotted names ("p/encoder.layers.0.linear1.weight"), so a
 // load can check that every entry exists with the module's shape (LibTorch's Module::load
-// silently accepts other shapes).
+// silently accepts other shapes). Frozen parameters (a pretrained text backbone, the fused
+// encoder's trained encoders) are not written: the module reloads them from their source when it
+// is built, and a 1.5B-parameter base must not be copied into every checkpoint.
 void write_module(torch::serialize::OutputArchive& archive, const torch::nn::Module& module) {
-  for (const auto& p : module.named_parameters(true)) archive.write("p/" + p.key(), p.value());
+  for (const auto& p : module.named_parameters(true))
+    if (p.value().requires_grad()) archive.write("p/" + p.key(), p.value());
   for (const auto& b : module.named_buffers(true)) archive.write("b/" + b.key(), b.value(), true);
 }
 
@@ -59,7 +62,8 @@ void read_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
                  target.sizes(), " (written by a different configuration?)");
     target.copy_(value);
   };
-  for (const auto& p : module.named_parameters(true)) read_into("p/" + p.key(), p.value(), false);
+  for (const auto& p : module.named_parameters(true))
+    if (p.value().requires_grad()) read_into("p/" + p.key(), p.value(), false);
   for (const auto& b : module.named_buffers(true)) read_into("b/" + b.key(), b.value(), true);
 }
 
