@@ -58,7 +58,9 @@ std::vector<double> nice_ticks(double low, double high, int count) {
       break;
     }
   std::vector<double> ticks;
-  for (double v = std::floor(low / step) * step; v <= high + step * 1e-9; v += step)
+  const double first = std::floor(low / step + 1e-9) * step;
+  const double last = std::ceil(high / step - 1e-9) * step;
+  for (double v = first; v <= last + step * 1e-9; v += step)
     ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);
   return ticks;
 }

@@ -1,5 +1,6 @@
 #include "framework/run/runner.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,7 +167,14 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
     seed_everything(seed);
     const int64_t threads = resolved.get<int64_t>("threads", 0);
     MOTLAB_CHECK(threads >= 0, "threads must be >= 0 (0 = LibTorch's default), got ", threads);
-    if (threads > 0) torch::set_num_threads(static_cast<int>(threads));
+    if (threads > 0) {
+      torch::set_num_threads(static_cast<int>(threads));
+      // OpenBLAS keeps its own pool, whose idle threads spin in sched_yield: limit it too.
+      using SetThreads = void (*)(int);
+      if (auto set_blas =
+              reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set_blas(static_cast<int>(threads));
+    }
     torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
     device_name = device.str();
     run = std::make_unique<RunContext>(resolved, dir, device, seed);

@@ -81,6 +81,8 @@ bool targeted(const std::string& name, const std::vector<std::string>& targets) 
 }  // namespace
 
 std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraOptions& options) {
+  // PEFT's mark_only_lora_as_trainable: the whole base model is frozen.
+  for (auto& p : model.parameters()) p.set_requires_grad(false);
   std::vector<std::string> adapted;
   for (auto& [name, linear] : lora_linears(model))
     if (targeted(name, options.target_modules)) {
@@ -99,14 +101,17 @@ void merge_lora_adapters(torch::nn::Module& model) {
 
 void save_lora_adapter(const torch::nn::Module& model, const LoraOptions& options,
                        const std::string& dir, const std::string& base_model,
-                       const std::string& name_prefix) {
+                       const std::string& name_prefix, const std::string& module_prefix) {
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (auto& [name, linear] : lora_linears(const_cast<torch::nn::Module&>(model))) {
     if (!linear->has_adapter()) continue;
     MOTLAB_CHECK(!linear->merged(), "LoRA: cannot save the adapter of ", name,
                  ": it is merged into the base weight");
-    tensors.emplace_back(name_prefix + name + ".lora_A.weight", linear->lora_A->weight.detach());
-    tensors.emplace_back(name_prefix + name + ".lora_B.weight", linear->lora_B->weight.detach());
+    const std::string peft_name =
+        name_prefix +
+        (name.rfind(module_prefix, 0) == 0 ? name.substr(module_prefix.size()) : name);
+    tensors.emplace_back(peft_name + ".lora_A.weight", linear->lora_A->weight.detach());
+    tensors.emplace_back(peft_name + ".lora_B.weight", linear->lora_B->weight.detach());
   }
   MOTLAB_CHECK(!tensors.empty(), "LoRA: the model has no adapter to save");
   nlohmann::ordered_json config;
@@ -170,7 +175,7 @@ LoraOptions read_lora_config(const std::string& dir) {
 }
 
 void load_lora_adapter(torch::nn::Module& model, const std::string& dir,
-                       const std::string& name_prefix) {
+                       const std::string& name_prefix, const std::string& module_prefix) {
   const LoraOptions options = read_lora_config(dir);
   add_lora_adapters(model, options);
   const std::string file = dir + "/adapter_model.safetensors";
@@ -188,7 +193,7 @@ void load_lora_adapter(torch::nn::Module& model, const std::string& dir,
       if (key.size() > s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0)
         key = key.substr(0, key.size() - s.size()) + s.substr(0, 7) + ".weight";
     }
-    adapter[key] = checkpoint.tensor(name);
+    adapter[module_prefix + key] = checkpoint.tensor(name);
   }
   io::WeightLoadOptions load_options;
   load_options.rename_layer_norm_gamma_beta = false;

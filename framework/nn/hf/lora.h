@@ -43,8 +43,9 @@ class LoraLinearImpl : public torch::nn::Module {
 };
 TORCH_MODULE(LoraLinear);
 
-// Adds adapters to every LoraLinear of `model` whose name ends in one of options.target_modules
-// (".q_proj" ...). Returns the adapted module names. Throws when nothing matches.
+// Freezes every parameter of `model` and adds (trainable) adapters to every LoraLinear whose name
+// ends in one of options.target_modules (".q_proj" ...), as PEFT's get_peft_model does. Returns
+// the adapted module names. Throws when nothing matches.
 std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraOptions& options);
 
 // Merges every adapter into its base weight.
@@ -53,9 +54,12 @@ void merge_lora_adapters(torch::nn::Module& model);
 // Writes <dir>/adapter_config.json and <dir>/adapter_model.safetensors. `name_prefix` is what PEFT
 // puts before the module names ("base_model.model." for a PeftModel around a *ForCausalLM whose
 // decoder is `model.`); `base_model` is recorded as base_model_name_or_path.
+// `module_prefix` is the part of motlab's module names that PEFT does not have (e.g. "qwen2." when
+// the decoder sits inside a wrapper module).
 void save_lora_adapter(const torch::nn::Module& model, const LoraOptions& options,
                        const std::string& dir, const std::string& base_model,
-                       const std::string& name_prefix = "base_model.model.");
+                       const std::string& name_prefix = "base_model.model.",
+                       const std::string& module_prefix = "");
 
 // Reads the adapter config (r, lora_alpha, lora_dropout, target_modules; rejects options motlab
 // does not implement, e.g. use_dora, use_rslora, fan_in_fan_out, bias != none).
@@ -64,6 +68,7 @@ LoraOptions read_lora_config(const std::string& dir);
 // Adds adapters as the folder's config says and loads their weights; a missing, unexpected or
 // mis-shaped tensor is an error naming it and both shapes.
 void load_lora_adapter(torch::nn::Module& model, const std::string& dir,
-                       const std::string& name_prefix = "base_model.model.");
+                       const std::string& name_prefix = "base_model.model.",
+                       const std::string& module_prefix = "");
 
 }  // namespace motlab::nn
