@@ -67,6 +67,9 @@ int compare_command(const std::vector<std::string>& args) {
     }
   }
   MOTLAB_CHECK(!paths.empty(), "motlab compare: no run directories given\n", kCompareUsage);
+  for (const auto& format : report::split_list(formats))
+    MOTLAB_CHECK(format == "md" || format == "csv" || format == "tex", "motlab compare: unknown ",
+                 "format '", format, "' in --formats (known: md, csv, tex)");
   std::vector<std::string> warnings;
   const std::vector<report::RunRecord> runs = report::collect_runs(paths, &warnings);
   for (const auto& w : warnings) log::warn("compare", w);
@@ -83,8 +86,6 @@ int compare_command(const std::vector<std::string>& args) {
                            " groups by [" + by_text + "], " + std::to_string(metrics.size()) +
                            " metrics");
   report::Table table = report::comparison_table(groups, by, metrics, precision);
-  const std::vector<std::string> chosen = report::split_list(formats);
-  for (const auto& format : chosen) report::render(table, format);  // validates the names first
   std::cout << report::to_markdown(table);
 
   if (out_dir.empty() && paths.size() == 1 &&
@@ -95,12 +96,11 @@ int compare_command(const std::vector<std::string>& args) {
     return 0;
   }
   make_dirs(out_dir);
-  for (const auto& format : chosen)
-    write_file_atomic(out_dir + "/compare." + format, report::render(table, format));
+  report::write_table(table, out_dir + "/compare", formats);
   write_file_atomic(out_dir + "/runs.csv", report::runs_csv(groups, by, metrics));
   int plots = 0;
   for (const auto& named : report::comparison_plots(groups, by, metrics, plot_metrics)) {
-    write_file_atomic(out_dir + "/" + named.file, report::render_svg(named.plot));
+    write_file_atomic(out_dir + "/" + named.file, report::to_svg(named.plot));
     ++plots;
   }
   log::info("compare", "wrote compare.{" + formats + "}, runs.csv and " + std::to_string(plots) +

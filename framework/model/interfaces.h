@@ -20,9 +20,9 @@ namespace motlab {
 // (for ${...}-free lookups such as data.nfeats), the run directory and the seed.
 struct BuildContext {
   torch::Device device = torch::kCPU;
-  Config root;             // the resolved run config
-  std::string run_dir;     // "" outside a run (tests, tools)
-  std::string cache_dir;   // where frozen features / similarity matrices are cached
+  Config root;            // the resolved run config
+  std::string run_dir;    // "" outside a run (tests, tools)
+  std::string cache_dir;  // where frozen features / similarity matrices are cached
   uint64_t seed = 1234;
 };
 
@@ -58,6 +58,13 @@ class TextEncoder : public torch::nn::Module {
   virtual int64_t embedding_dim() const = 0;
   // Frozen backbones may precompute features for a known caption set (cached on disk).
   virtual void prepare(const std::vector<std::string>& all_captions) {}
+  // Files a user reuses outside motlab (e.g. a LoRA adapter in PEFT's layout), written into `dir`
+  // after training. Most encoders have none.
+  virtual void export_artifacts(const std::string& dir) {}
+  // Running statistics of encode() calls since the last reset (e.g. "kv_cache_bytes_per_query"),
+  // recorded in a run's metrics under text_encoder/.
+  virtual std::map<std::string, double> statistics() const { return {}; }
+  virtual void reset_statistics() {}
   virtual ~TextEncoder() = default;
 };
 
@@ -70,8 +77,8 @@ struct LossInputs {
 };
 
 struct LossOutput {
-  torch::Tensor total;                 // scalar, differentiable
-  std::map<std::string, double> parts; // named components for logging (already weighted)
+  torch::Tensor total;                  // scalar, differentiable
+  std::map<std::string, double> parts;  // named components for logging (already weighted)
 };
 
 class Loss : public torch::nn::Module {
@@ -104,7 +111,8 @@ std::shared_ptr<TextEncoder> make_text_encoder(const Config& node, const BuildCo
 std::shared_ptr<Loss> make_loss(const Config& node, const BuildContext& ctx);
 std::shared_ptr<TextSimilarity> make_text_similarity(const Config& node, const BuildContext& ctx);
 
-// The registry key a component node selects: its `_target_` value (error naming the node if absent).
+// The registry key a component node selects: its `_target_` value (error naming the node if
+// absent).
 std::string component_key(const Config& node);
 
 }  // namespace motlab

@@ -207,30 +207,39 @@ std::string pretty_metric(const std::string& name) {
   return k > 0 ? "R@" + std::to_string(k) : name;
 }
 
-Better metric_direction(const std::string& name) {
+int metric_direction(const std::string& name) {
   std::string lower;
   for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "medr" || lower.find("loss") != std::string::npos) return Better::kLower;
+  if (lower == "medr" || lower.find("loss") != std::string::npos) return -1;
   if (recall_k(name) > 0 || name.rfind("R@", 0) == 0 || lower.find("recall") != std::string::npos ||
       lower.find("acc") != std::string::npos)
-    return Better::kHigher;
-  return Better::kNone;
+    return 1;
+  return 0;
 }
 
 Table comparison_table(const std::vector<RunGroup>& groups, const std::vector<std::string>& by,
                        const std::vector<std::string>& metrics, int precision) {
   Table table;
-  table.row_header = by.empty() ? "runs" : join(by, ", ");
-  table.precision = precision;
+  table.title =
+      "Runs grouped by " + (by.empty() ? std::string("nothing (all runs pooled)") : join(by, ", "));
   for (const auto& metric : metrics) {
     auto [prefix, name] = split_metric(metric);
     std::string group_name = prefix;
     std::replace(group_name.begin(), group_name.end(), '/', ' ');
-    if (table.groups.empty() || table.groups.back().name != group_name)
-      table.groups.push_back({group_name, {}});
-    table.groups.back().columns.push_back({pretty_metric(name), metric_direction(name)});
+    const int direction = metric_direction(name);
+    Column column;
+    column.header = pretty_metric(name);
+    column.group = group_name;
+    column.higher_is_better = direction >= 0;
+    column.decimals = precision;
+    column.mark_best = direction != 0;
+    table.columns.push_back(column);
   }
-  Section section;
+  size_t most_runs = 0;
+  for (const auto& group : groups) most_runs = std::max(most_runs, group.runs.size());
+  if (most_runs > 1)
+    table.note = "Cells: mean ± sample std (n - 1) over the runs of a group (n in the label).";
+  RowGroup rows;
   for (const auto& group : groups) {
     Row row;
     row.label = group.label(by);
@@ -239,13 +248,13 @@ Table comparison_table(const std::vector<RunGroup>& groups, const std::vector<st
       Cell cell;
       if (auto stats = group_stats(group, metric)) {
         cell.value = stats->mean;
-        cell.spread = stats->std;
+        cell.std = stats->std;
       }
       row.cells.push_back(cell);
     }
-    section.rows.push_back(std::move(row));
+    rows.rows.push_back(std::move(row));
   }
-  table.sections.push_back(std::move(section));
+  table.groups.push_back(std::move(rows));
   return table;
 }
 
@@ -275,13 +284,13 @@ std::vector<NamedPlot> comparison_plots(const std::vector<RunGroup>& groups,
     NamedPlot named;
     named.file = "recall_" + file_safe(prefix.empty() ? "runs" : prefix) + ".svg";
     named.plot.title = "R@k" + (prefix.empty() ? "" : ", " + prefix) + spread_note;
-    named.plot.x.label = "k";
-    named.plot.y.label = "R@k (%)";
-    for (const auto& [k, metric] : columns) named.plot.x.ticks.push_back(k);
+    named.plot.x_label = "k";
+    named.plot.y_label = "R@k (%)";
+    for (const auto& [k, metric] : columns) named.plot.x_ticks.push_back(k);
     bool any = false;
     for (const auto& group : groups) {
-      PlotSeries series;
-      series.name = group.label(by);
+      Series series;
+      series.label = group.label(by);
       for (const auto& [k, metric] : columns) {
         auto stats = group_stats(group, metric);
         series.x.push_back(k);
@@ -313,17 +322,17 @@ std::vector<NamedPlot> comparison_plots(const std::vector<RunGroup>& groups,
       auto [prefix, name] = split_metric(metric);
       const std::string shown = (prefix.empty() ? "" : prefix + " ") + pretty_metric(name);
       named.plot.title = shown + " vs " + by[axis] + spread_note;
-      named.plot.x.label = by[axis];
-      named.plot.y.label = shown;
+      named.plot.x_label = by[axis];
+      named.plot.y_label = shown;
       if (!numeric) {
         for (size_t k = 0; k < ordered.size(); ++k) {
-          named.plot.x.ticks.push_back(static_cast<double>(k));
-          named.plot.x.tick_labels.push_back(ordered[k]);
+          named.plot.x_ticks.push_back(static_cast<double>(k));
+          named.plot.x_tick_labels.push_back(ordered[k]);
         }
       }
       // One series per combination of the other keys' values, in group order.
       std::vector<std::string> series_names;
-      std::map<std::string, PlotSeries> by_name;
+      std::map<std::string, Series> by_name;
       bool any = false;
       for (const auto& group : groups) {
         std::vector<std::string> others;
@@ -332,9 +341,9 @@ std::vector<NamedPlot> comparison_plots(const std::vector<RunGroup>& groups,
         const std::string series_name = others.empty() ? shown : join(others, ", ");
         if (!by_name.count(series_name)) {
           series_names.push_back(series_name);
-          by_name[series_name].name = series_name;
+          by_name[series_name].label = series_name;
         }
-        PlotSeries& series = by_name[series_name];
+        Series& series = by_name[series_name];
         double x = static_cast<double>(rank.at(group.values[axis]));
         if (numeric) parse_number(group.values[axis], &x);
         auto stats = group_stats(group, metric);

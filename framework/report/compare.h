@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "framework/report/plot.h"
 #include "framework/report/runs.h"
+#include "framework/report/svg_plot.h"
 #include "framework/report/table.h"
 
 namespace motlab::report {
@@ -39,11 +39,11 @@ std::optional<Stats> group_stats(const RunGroup& group, const std::string& metri
 
 // "R01" -> "R@1", "MedR" stays; used for column names.
 std::string pretty_metric(const std::string& name);
-// Higher for recalls/accuracies, lower for MedR and losses, none otherwise.
-Better metric_direction(const std::string& name);
+// +1 when higher is better (recalls, accuracies), -1 when lower is (MedR, losses), 0 unknown.
+int metric_direction(const std::string& name);
 
 // Rows = groups (label with n when a group has several runs), column groups = metric prefixes
-// ("all/t2m" -> "all t2m"), cells = mean +- std.
+// ("all/t2m" -> "all t2m"), cells = mean +- std; best marked per column with a known direction.
 Table comparison_table(const std::vector<RunGroup>& groups, const std::vector<std::string>& by,
                        const std::vector<std::string>& metrics, int precision = 2);
 

@@ -1,8 +1,7 @@
-// A small model of a results table (sections of rows x groups of columns, cells with an optional
-// spread) and its renderers to Markdown, CSV and LaTeX (booktabs). The best value of each column is
-// marked per section, in the column's direction (higher for R@k, lower for MedR), among the rows of
-// your own runs; reference rows (another paper's published numbers) are shown apart, labelled, and
-// never compete for best.
+// A small table model for results: row groups (e.g. a protocol) of labelled rows, numeric cells
+// with an optional +- std, best-per-column marking inside a group (higher or lower is better per
+// column), and renderers to Markdown, CSV and LaTeX (booktabs, best in bold). Reference rows (the
+// paper's published numbers) are rendered in italics, never marked best, and labelled as such.
 #pragma once
 #include <optional>
 #include <string>
@@ -10,67 +9,45 @@
 
 namespace motlab::report {
 
-enum class Better { kHigher, kLower, kNone };
-
-// "higher" | "lower" | "none"; throws naming `where` otherwise.
-Better parse_better(const std::string& text, const std::string& where);
-
 struct Column {
-  std::string name;  // "R@1"
-  Better better = Better::kNone;
-};
-
-struct ColumnGroup {
-  std::string name;  // "Text-to-motion"; "" for a table without group headers
-  std::vector<Column> columns;
+  std::string header;  // e.g. "R@1"
+  std::string group;   // e.g. "text-to-motion" ("" = none)
+  bool higher_is_better = true;
+  int decimals = 2;
+  bool mark_best = true;  // false: no best marking (a column with no better direction)
 };
 
 struct Cell {
-  std::optional<double> value;   // absent -> rendered as '-' (empty in CSV)
-  std::optional<double> spread;  // e.g. std over seeds, rendered as "value ± spread"
+  std::optional<double> value;  // nullopt: "-"
+  std::optional<double> std;    // shown as value +- std
 };
 
 struct Row {
   std::string label;
-  std::vector<Cell> cells;  // one per column, all groups flattened in order
-  bool reference = false;   // the paper's published numbers, not one of your runs
+  std::vector<Cell> cells;
+  bool reference = false;  // published numbers, not ours
 };
 
-struct Section {
-  std::string title;  // "(a) All"; "" for a table with one unnamed section
+struct RowGroup {
+  std::string title;  // e.g. "(a) all test pairs" ("" = no heading)
   std::vector<Row> rows;
 };
 
 struct Table {
-  std::string title;  // caption
-  std::string label;  // LaTeX \label (e.g. "tab:table1"); "" for none
-  std::string row_header = "Method";
-  std::string reference_label = "paper (their data)";
-  int precision = 2;
-  std::vector<ColumnGroup> groups;
-  std::vector<Section> sections;
+  std::string title;
+  std::string note;  // a footnote (e.g. where the reference rows come from)
+  std::vector<Column> columns;
+  std::vector<RowGroup> groups;
 
-  size_t column_count() const;
-  const Column& column(size_t index) const;  // flattened index
-  // Throws when a row has the wrong number of cells.
-  void validate() const;
+  // Index of the best non-reference row of `group` in `column` (ties: first), or -1.
+  int best_row(size_t group, size_t column) const;
 };
 
-// best[s][r][c]: cell (r, c) of section s holds the best value of its column. Values are compared
-// as rendered (rounded to `precision`), so displayed ties are all marked. A column is marked only
-// when at least two non-reference rows of the section have a value.
-std::vector<std::vector<std::vector<bool>>> best_cells(const Table& table);
-
-// Fixed-point text with `precision` digits ("4.49"); NaN/absent handled by the callers.
-std::string format_number(double value, int precision);
-
 std::string to_markdown(const Table& table);
-// Columns: section, row, source (ours | the reference label), then per column "<group> <name>"
-// and, when any cell of the table has a spread, "<group> <name> std" right after it.
-std::string to_csv(const Table& table);
-std::string to_latex(const Table& table);
+std::string to_csv(const Table& table);    // one line per row, group title as the first field
+std::string to_latex(const Table& table);  // a booktabs tabular inside a table environment
 
-// Renders "md", "csv" or "tex"; throws listing the formats otherwise.
-std::string render(const Table& table, const std::string& format);
+// Writes <stem>.md, <stem>.csv and <stem>.tex (atomically) for the formats listed ("md,csv,tex").
+void write_table(const Table& table, const std::string& stem, const std::string& formats);
 
 }  // namespace motlab::report

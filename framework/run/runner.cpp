@@ -1,5 +1,6 @@
 #include "framework/run/runner.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -164,6 +165,16 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
                  compose_request.config_dir, "/task')");
     const uint64_t seed = static_cast<uint64_t>(resolved.get<int64_t>("seed", 1234));
     seed_everything(seed);
+    const int64_t threads = resolved.get<int64_t>("threads", 0);
+    MOTLAB_CHECK(threads >= 0, "threads must be >= 0 (0 = LibTorch's default), got ", threads);
+    if (threads > 0) {
+      torch::set_num_threads(static_cast<int>(threads));
+      // OpenBLAS keeps its own pool, whose idle threads spin in sched_yield: limit it too.
+      using SetThreads = void (*)(int);
+      if (auto set_blas =
+              reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set_blas(static_cast<int>(threads));
+    }
     torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
     device_name = device.str();
     run = std::make_unique<RunContext>(resolved, dir, device, seed);
@@ -201,25 +212,6 @@ struct SweepJob {
   pid_t pid = 0;
 };
 
-std::string job_status(const std::string& dir) {
-  std::ifstream in(dir + "/metrics.json");
-  if (!in) return "";
-  try {
-    json metrics = json::parse(in);
-    return metrics.value("status", "");
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
-std::vector<std::string> recorded_overrides(const std::string& dir) {
-  std::vector<std::string> out;
-  if (!fs::exists(dir + "/overrides.yaml")) return out;
-  Config list = Config::from_yaml_file(dir + "/overrides.yaml");
-  for (size_t k = 0; k < list.size(); ++k) out.push_back(list.at(k).scalar_text());
-  return out;
-}
-
 void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request,
                          const std::vector<SweepJob>& jobs) {
   std::vector<Config::Item> root;
@@ -238,18 +230,40 @@ void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request
   write_file_atomic(sweep_dir + "/multirun.yaml", Config::dict(root).to_yaml());
 }
 
-pid_t launch_child(const SweepJob& job, int job_num, const RunRequest& request) {
-  make_dirs(job.dir);
+}  // namespace
+
+std::string run_status(const std::string& dir) {
+  std::ifstream in(dir + "/metrics.json");
+  if (!in) return "";
+  try {
+    json metrics = json::parse(in);
+    return metrics.value("status", "");
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+std::vector<std::string> run_overrides(const std::string& dir) {
+  std::vector<std::string> out;
+  if (!fs::exists(dir + "/overrides.yaml")) return out;
+  Config list = Config::from_yaml_file(dir + "/overrides.yaml");
+  for (size_t k = 0; k < list.size(); ++k) out.push_back(list.at(k).scalar_text());
+  return out;
+}
+
+pid_t launch_run_process(const std::vector<std::string>& overrides, const std::string& dir,
+                         int job_num, const RunRequest& request) {
+  make_dirs(dir);
   pid_t pid = ::fork();
-  MOTLAB_CHECK(pid >= 0, "cannot fork a sweep job");
+  MOTLAB_CHECK(pid >= 0, "cannot fork a run process");
   if (pid == 0) {
-    int fd = ::open((job.dir + "/console.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = ::open((dir + "/console.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
     }
-    ::setenv("MOTLAB_JOB_DIR", job.dir.c_str(), 1);
+    ::setenv("MOTLAB_JOB_DIR", dir.c_str(), 1);
     ::setenv("MOTLAB_JOB_NUM", std::to_string(job_num).c_str(), 1);
     std::vector<std::string> args{"motlab", "run"};
     if (!request.config_dir.empty()) {
@@ -258,7 +272,7 @@ pid_t launch_child(const SweepJob& job, int job_num, const RunRequest& request) 
     }
     args.push_back("--config-name");
     args.push_back(request.config_name);
-    for (const auto& o : job.overrides) args.push_back(o);
+    for (const auto& o : overrides) args.push_back(o);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -267,8 +281,6 @@ pid_t launch_child(const SweepJob& job, int job_num, const RunRequest& request) 
   }
   return pid;
 }
-
-}  // namespace
 
 int run_sweep(const RunRequest& request) {
   const std::string config_dir =
@@ -305,9 +317,8 @@ int run_sweep(const RunRequest& request) {
     }
     job.dir = sweep_dir + "/" + std::to_string(k);
     // A re-used sweep dir: a job whose metrics say ok with the same overrides is not re-run.
-    job.status = job_status(job.dir) == "ok" && recorded_overrides(job.dir) == job.overrides
-                     ? "skipped"
-                     : "pending";
+    job.status = run_status(job.dir) == "ok" && run_overrides(job.dir) == job.overrides ? "skipped"
+                                                                                        : "pending";
     jobs.push_back(job);
   }
   write_multirun_yaml(sweep_dir, request, jobs);
@@ -326,7 +337,7 @@ int run_sweep(const RunRequest& request) {
         continue;
       }
       job.status = "running";
-      job.pid = launch_child(job, static_cast<int>(next), request);
+      job.pid = launch_run_process(job.overrides, job.dir, static_cast<int>(next), request);
       by_pid[job.pid] = next;
       ++running;
       std::string line;
@@ -346,7 +357,7 @@ int run_sweep(const RunRequest& request) {
     if (it == by_pid.end()) continue;
     SweepJob& job = jobs[it->second];
     --running;
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && job_status(job.dir) == "ok";
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && run_status(job.dir) == "ok";
     job.status = ok ? "ok" : "failed";
     log::info("sweep", "job " + std::to_string(it->second) + " " + job.status +
                            (ok ? "" : " (see " + job.dir + "/log.txt)"));

@@ -243,6 +243,7 @@ void train_sentencepiece(const std::vector<std::string>& corpus, const std::stri
       {"character_coverage", std::to_string(options.character_coverage)},
       {"num_threads", "1"},
       {"hard_vocab_limit", "false"},
+      {"minloglevel", "2"},  // errors only: its INFO lines would flood the run log
   };
   if (!options.user_defined_symbols.empty()) {
     std::string symbols;

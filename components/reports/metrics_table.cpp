@@ -1,0 +1,105 @@
+// table `metrics_table`: one row per run, one column per metrics.json key (any metric: KV-cache
+// bytes, R@10 of a protocol, training time...), best per column marked by the column's direction.
+// Written as <run dir>/tables/<file>.{md,csv,tex}.
+#include <nlohmann/json.hpp>
+
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/io/atomic_file.h"
+#include "framework/report/table.h"
+#include "framework/run/stage_reports.h"
+
+namespace motlab {
+namespace {
+
+struct RunRow {
+  std::string label, run;
+};
+struct MetricColumn {
+  std::string header, metric;
+  int decimals;
+  bool higher_is_better;
+};
+
+class MetricsTable : public Report {
+ public:
+  MetricsTable(std::string file, std::string title, std::string formats, std::vector<RunRow> rows,
+               std::vector<MetricColumn> columns)
+      : file_(std::move(file)),
+        title_(std::move(title)),
+        formats_(std::move(formats)),
+        rows_(std::move(rows)),
+        columns_(std::move(columns)) {}
+
+  void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) override {
+    report::Table table;
+    table.title = title_;
+    for (const auto& c : columns_)
+      table.columns.push_back({c.header, "", c.higher_is_better, c.decimals});
+    report::RowGroup group;
+    for (const auto& r : rows_) {
+      auto it = stage_dirs.find(r.run);
+      MOTLAB_CHECK(it != stage_dirs.end(), "metrics_table '", file_, "': run '", r.run,
+                   "' is not given");
+      const std::string path = it->second + "/metrics.json";
+      MOTLAB_CHECK(file_exists(path), "metrics_table '", file_, "': ", path, " is missing");
+      const auto metrics = nlohmann::json::parse(read_file(path));
+      report::Row row;
+      row.label = r.label;
+      for (const auto& c : columns_) {
+        MOTLAB_CHECK(metrics.contains(c.metric), path, " has no '", c.metric, "'");
+        report::Cell cell;
+        if (metrics[c.metric].is_number()) cell.value = metrics[c.metric].get<double>();
+        row.cells.push_back(cell);
+      }
+      group.rows.push_back(row);
+    }
+    table.groups.push_back(group);
+    const std::string stem = run.path("tables/" + file_);
+    report::write_table(table, stem, formats_);
+    log::info("report", "wrote " + stem + ".{" + formats_ + "}");
+  }
+
+ private:
+  std::string file_, title_, formats_;
+  std::vector<RunRow> rows_;
+  std::vector<MetricColumn> columns_;
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(
+    table_family, "metrics_table", "one row per run, one column per metrics.json key",
+    [](const Config& node) -> std::shared_ptr<Report> {
+      Options o(node, "table 'metrics_table'");
+      const std::string file = o.required<std::string>("file");
+      const std::string title = o.get<std::string>("title", "");
+      const std::string formats = o.get<std::string>("formats", "md,csv,tex");
+      Config rows_node = o.node("rows");
+      Config columns_node = o.node("columns");
+      o.finish();
+      MOTLAB_CHECK(rows_node.is_list() && rows_node.size() > 0, rows_node.describe(),
+                   ": rows must be a non-empty list of {label, run}");
+      MOTLAB_CHECK(columns_node.is_list() && columns_node.size() > 0, columns_node.describe(),
+                   ": columns must be a non-empty list of {header, metric}");
+      std::vector<RunRow> rows;
+      for (size_t k = 0; k < rows_node.size(); ++k) {
+        Options r(rows_node.at(k), "metrics_table row");
+        rows.push_back({r.required<std::string>("label"), r.required<std::string>("run")});
+        r.finish();
+      }
+      std::vector<MetricColumn> columns;
+      for (size_t k = 0; k < columns_node.size(); ++k) {
+        Options c(columns_node.at(k), "metrics_table column");
+        MetricColumn column;
+        column.header = c.required<std::string>("header");
+        column.metric = c.required<std::string>("metric");
+        column.decimals = static_cast<int>(c.get<int64_t>("decimals", 2));
+        column.higher_is_better = c.get<bool>("higher_is_better", true);
+        c.finish();
+        columns.push_back(column);
+      }
+      return std::make_shared<MetricsTable>(file, title, formats, rows, columns);
+    });
+
+}  // namespace motlab

@@ -1,0 +1,267 @@
+#include "framework/nn/hf/qwen2.h"
+
+#include <cmath>
+
+#include "framework/core/error.h"
+#include "framework/io/safetensors.h"
+#include "framework/io/weight_loading.h"
+#include "framework/nn/hf/backbone.h"
+#include "framework/nn/kv_pruner.h"
+
+namespace motlab::nn {
+
+Qwen2Config Qwen2Config::from_hf(const io::HfConfig& hf) {
+  const std::string model_type = hf.get_string("model_type");
+  MOTLAB_CHECK(model_type == "qwen2", hf.origin(), ": model_type is '", model_type,
+               "', expected qwen2");
+  Qwen2Config c;
+  c.vocab_size = hf.get_int("vocab_size");
+  c.hidden_size = hf.get_int("hidden_size");
+  c.intermediate_size = hf.get_int("intermediate_size");
+  c.num_hidden_layers = hf.get_int("num_hidden_layers");
+  c.num_attention_heads = hf.get_int("num_attention_heads");
+  c.num_key_value_heads = hf.get_int("num_key_value_heads", c.num_attention_heads);
+  c.head_dim = hf.get_int("head_dim", c.hidden_size / c.num_attention_heads);
+  c.rms_norm_eps = hf.get_double("rms_norm_eps", 1e-6);
+  c.rope_theta = hf.get_double("rope_theta", 10000.0);
+  c.max_position_embeddings = hf.get_int("max_position_embeddings", 32768);
+  c.tie_word_embeddings = hf.get_bool("tie_word_embeddings", false);
+  c.bos_token_id = hf.get_int("bos_token_id", c.bos_token_id);
+  c.eos_token_id = hf.get_int("eos_token_id", c.eos_token_id);
+  const std::string act = hf.get_string("hidden_act", "silu");
+  MOTLAB_CHECK(act == "silu", hf.origin(), ": hidden_act '", act, "' (only silu is supported)");
+  MOTLAB_CHECK(!hf.get_bool("use_sliding_window", false), hf.origin(),
+               ": use_sliding_window=true is not supported");
+  MOTLAB_CHECK(!hf.has("rope_scaling"), hf.origin(), ": rope_scaling is not supported");
+  MOTLAB_CHECK(c.num_attention_heads % c.num_key_value_heads == 0, hf.origin(),
+               ": num_attention_heads (", c.num_attention_heads,
+               ") must be a multiple of num_key_value_heads (", c.num_key_value_heads, ")");
+  MOTLAB_CHECK(c.head_dim % 2 == 0, hf.origin(), ": head_dim must be even for RoPE");
+  return c;
+}
+
+nlohmann::json Qwen2Config::to_json() const {
+  nlohmann::ordered_json j;
+  j["architectures"] = {"Qwen2ForCausalLM"};
+  j["model_type"] = "qwen2";
+  j["vocab_size"] = vocab_size;
+  j["hidden_size"] = hidden_size;
+  j["intermediate_size"] = intermediate_size;
+  j["num_hidden_layers"] = num_hidden_layers;
+  j["num_attention_heads"] = num_attention_heads;
+  j["num_key_value_heads"] = num_key_value_heads;
+  j["hidden_act"] = "silu";
+  j["rms_norm_eps"] = rms_norm_eps;
+  j["rope_theta"] = rope_theta;
+  j["max_position_embeddings"] = max_position_embeddings;
+  j["sliding_window"] = max_position_embeddings;
+  j["use_sliding_window"] = false;
+  j["max_window_layers"] = num_hidden_layers;
+  j["tie_word_embeddings"] = tie_word_embeddings;
+  j["bos_token_id"] = bos_token_id;
+  j["eos_token_id"] = eos_token_id;
+  j["attention_dropout"] = 0.0;
+  j["initializer_range"] = 0.02;
+  j["torch_dtype"] = "float32";
+  j["use_cache"] = true;
+  return nlohmann::json::parse(j.dump());
+}
+
+std::pair<torch::Tensor, torch::Tensor> rope_cos_sin(int64_t start, int64_t length,
+                                                     int64_t head_dim, double theta,
+                                                     torch::Device device,
+                                                     torch::ScalarType dtype) {
+  auto f32 = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  torch::Tensor exponent =
+      torch::arange(0, head_dim, 2, f32.dtype(torch::kLong)).to(torch::kFloat) /
+      static_cast<double>(head_dim);
+  torch::Tensor inv_freq = 1.0 / torch::pow(torch::tensor(theta, f32), exponent);  // [D/2]
+  torch::Tensor positions =
+      torch::arange(start, start + length, f32.dtype(torch::kLong)).to(torch::kFloat);
+  torch::Tensor freqs = torch::outer(positions, inv_freq);  // [L, D/2]
+  torch::Tensor emb = torch::cat({freqs, freqs}, -1);       // [L, D]
+  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+}
+
+torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos,
+                         const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  torch::Tensor rotated = torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+  return x * cos + rotated * sin;
+}
+
+Qwen2RmsNormImpl::Qwen2RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor Qwen2RmsNormImpl::forward(const torch::Tensor& x) {
+  const auto input_dtype = x.scalar_type();
+  torch::Tensor h = x.to(torch::kFloat);
+  h = h * torch::rsqrt(h.pow(2).mean(-1, /*keepdim=*/true) + eps_);
+  return weight * h.to(input_dtype);
+}
+
+Qwen2AttentionImpl::Qwen2AttentionImpl(const Qwen2Config& c)
+    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim) {
+  q_proj = register_module("q_proj", LoraLinear(c.hidden_size, heads_ * head_dim_, true));
+  k_proj = register_module("k_proj", LoraLinear(c.hidden_size, kv_heads_ * head_dim_, true));
+  v_proj = register_module("v_proj", LoraLinear(c.hidden_size, kv_heads_ * head_dim_, true));
+  o_proj = register_module("o_proj", LoraLinear(heads_ * head_dim_, c.hidden_size, false));
+}
+
+torch::Tensor Qwen2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                          const torch::Tensor& sin, LayerKvCache& cache,
+                                          torch::Tensor* queries) {
+  const int64_t batch = x.size(0), length = x.size(1);
+  auto heads_first = [&](const torch::Tensor& t, int64_t heads) {
+    return t.view({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, L, D]
+  };
+  torch::Tensor q = apply_rope(heads_first(q_proj(x), heads_), cos, sin);
+  torch::Tensor k = apply_rope(heads_first(k_proj(x), kv_heads_), cos, sin);
+  torch::Tensor v = heads_first(v_proj(x), kv_heads_);
+  cache.append(k, v);
+  torch::Tensor attended = cache.attend(q, /*causal=*/true);  // [B, Hq, L, D]
+  if (queries) *queries = q;
+  return o_proj(attended.transpose(1, 2).reshape({batch, length, heads_ * head_dim_}));
+}
+
+Qwen2MlpImpl::Qwen2MlpImpl(const Qwen2Config& c) {
+  gate_proj = register_module("gate_proj", LoraLinear(c.hidden_size, c.intermediate_size, false));
+  up_proj = register_module("up_proj", LoraLinear(c.hidden_size, c.intermediate_size, false));
+  down_proj = register_module("down_proj", LoraLinear(c.intermediate_size, c.hidden_size, false));
+}
+
+torch::Tensor Qwen2MlpImpl::forward(const torch::Tensor& x) {
+  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+Qwen2DecoderLayerImpl::Qwen2DecoderLayerImpl(const Qwen2Config& c) {
+  self_attn = register_module("self_attn", Qwen2Attention(c));
+  mlp = register_module("mlp", Qwen2Mlp(c));
+  input_layernorm = register_module("input_layernorm", Qwen2RmsNorm(c.hidden_size, c.rms_norm_eps));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", Qwen2RmsNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+torch::Tensor Qwen2DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                             const torch::Tensor& sin, LayerKvCache& cache,
+                                             torch::Tensor* queries) {
+  torch::Tensor h = x + self_attn(input_layernorm(x), cos, sin, cache, queries);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+Qwen2ForCausalLMImpl::Body::Body(const Qwen2Config& c) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(Qwen2DecoderLayer(c));
+  norm = register_module("norm", Qwen2RmsNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+Qwen2ForCausalLMImpl::Qwen2ForCausalLMImpl(const Qwen2Config& config) : config_(config) {
+  model = register_module("model", std::make_shared<Body>(config));
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters())
+      if (p.dim() == 2) p.normal_(0.0, 0.02);  // initializer_range (checkpoints overwrite it)
+  }
+  if (!config.tie_word_embeddings) {
+    lm_head = register_module(
+        "lm_head",
+        torch::nn::Linear(
+            torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
+    torch::NoGradGuard no_grad;
+    lm_head->weight.normal_(0.0, 0.02);
+  }
+}
+
+torch::Tensor Qwen2ForCausalLMImpl::forward(const torch::Tensor& input_ids, KvCache& cache,
+                                            KvPruner* pruner) {
+  MOTLAB_CHECK(input_ids.dim() == 2, "qwen2: input_ids must be [B, L], got ", input_ids.sizes());
+  const int64_t layers = config_.num_hidden_layers;
+  if (cache.layers.empty()) cache.layers.resize(static_cast<size_t>(layers));
+  MOTLAB_CHECK(static_cast<int64_t>(cache.layers.size()) == layers, "qwen2: the cache has ",
+               cache.layers.size(), " layers, the model ", layers);
+  const int64_t start = cache.layers[0].length();
+  torch::Tensor h = model->embed_tokens(input_ids);
+  auto [cos, sin] = rope_cos_sin(start, input_ids.size(1), config_.head_dim, config_.rope_theta,
+                                 h.device(), h.scalar_type());
+  for (int64_t i = 0; i < layers; ++i) {
+    torch::Tensor queries;
+    auto* layer = model->layers[static_cast<size_t>(i)]->as<Qwen2DecoderLayerImpl>();
+    LayerKvCache& layer_cache = cache.layers[static_cast<size_t>(i)];
+    h = layer->forward(h, cos, sin, layer_cache, pruner ? &queries : nullptr);
+    if (pruner) pruner->compress(layer_cache, queries, i);
+  }
+  return model->norm(h);
+}
+
+torch::Tensor Qwen2ForCausalLMImpl::forward(const torch::Tensor& input_ids) {
+  KvCache cache;
+  return forward(input_ids, cache, nullptr);
+}
+
+torch::Tensor Qwen2ForCausalLMImpl::logits(const torch::Tensor& hidden) {
+  const torch::Tensor& head = lm_head ? lm_head->weight : model->embed_tokens->weight;
+  return torch::matmul(hidden, head.t());
+}
+
+void Qwen2ForCausalLMImpl::load_pretrained(const std::string& model_dir) {
+  const io::Checkpoint checkpoint = io::Checkpoint::open(model_dir);
+  io::WeightLoadOptions options;
+  options.rename_layer_norm_gamma_beta = false;
+  // Rotary inverse frequencies are recomputed; a tied head needs no tensor of its own.
+  options.allow_unexpected = {"*rotary_emb.inv_freq*"};
+  if (config_.tie_word_embeddings) options.allow_unexpected.push_back("lm_head.weight");
+  io::load_weights(*this, checkpoint, options);
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Qwen2ForCausalLMImpl::hf_state() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : named_parameters(/*recurse=*/true)) {
+    const std::string& name = item.key();
+    if (name.find(".lora_A.") != std::string::npos || name.find(".lora_B.") != std::string::npos)
+      continue;
+    out.emplace_back(name, item.value().detach());
+  }
+  return out;
+}
+
+namespace {
+
+// hf_backbone "qwen2": the decoder's last hidden state (after model.norm).
+class Qwen2Backbone : public HfBackbone {
+ public:
+  explicit Qwen2Backbone(const HfBackboneOptions& options) {
+    const auto config = Qwen2Config::from_hf(io::HfConfig::load(options.model_dir));
+    model_ = register_module("qwen2", Qwen2ForCausalLM(config));
+    model_->load_pretrained(options.model_dir);
+    model_->to(options.device, options.dtype);
+  }
+  torch::Tensor last_hidden_state(const torch::Tensor& input_ids,
+                                  const torch::Tensor& attention_mask) override {
+    // Right padding only: a causal model's real tokens never see later pad positions.
+    if (attention_mask.defined()) {
+      torch::Tensor mask = attention_mask.to(torch::kBool);
+      torch::Tensor lengths = mask.sum(1);
+      torch::Tensor expected =
+          torch::arange(mask.size(1), lengths.options()).unsqueeze(0) < lengths.unsqueeze(1);
+      MOTLAB_CHECK(torch::equal(mask.cpu(), expected.cpu()),
+                   "qwen2: only right padding is supported (attention_mask must be 1...1 0...0)");
+    }
+    return model_->forward(input_ids);
+  }
+  int64_t hidden_size() const override { return model_->config().hidden_size; }
+  std::string model_type() const override { return "qwen2"; }
+
+ private:
+  Qwen2ForCausalLM model_{nullptr};
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(hf_backbone_family, "qwen2", "Qwen2 decoder (Qwen2ForCausalLM weights)",
+                [](const HfBackboneOptions& options) -> std::shared_ptr<HfBackbone> {
+                  return std::make_shared<Qwen2Backbone>(options);
+                });
+
+}  // namespace motlab::nn

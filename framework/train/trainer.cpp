@@ -1,0 +1,410 @@
+#include "framework/train/trainer.h"
+
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "framework/config/config.h"
+#include "framework/core/device.h"
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/core/progress.h"
+#include "framework/eval/retrieval_metrics.h"
+#include "framework/train/checkpoint.h"
+
+namespace motlab::train {
+
+namespace {
+
+// bf16 autocast for the forward pass on CUDA (LibTorch's autocast API changed in 2.4).
+class AutocastGuard {
+ public:
+  explicit AutocastGuard(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    previous_ = at::autocast::is_autocast_enabled(at::kCUDA);
+    previous_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    previous_ = at::autocast::is_enabled();
+    previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+#endif
+    at::autocast::increment_nesting();
+  }
+  ~AutocastGuard() {
+    if (!enabled_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, previous_);
+    at::autocast::set_autocast_dtype(at::kCUDA, previous_dtype_);
+#else
+    at::autocast::set_enabled(previous_);
+    at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+#endif
+  }
+
+ private:
+  bool enabled_;
+  bool previous_ = false;
+  at::ScalarType previous_dtype_ = at::kFloat;
+};
+
+void set_lr(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+// Everything the trainer must restore to continue exactly where it stopped.
+struct TrainerState {
+  int64_t epoch = 0;           // the epoch in progress (or next to start)
+  int64_t batch_in_epoch = 0;  // micro-batches of `epoch` already consumed
+  int64_t optimizer_steps = 0;
+  double best_value = -std::numeric_limits<double>::infinity();
+  int64_t best_epoch = -1;
+  int64_t bad_epochs = 0;
+  bool finished = false;
+  bool early_stopped = false;
+  std::map<std::string, double> best_metrics;
+  std::vector<std::map<std::string, double>> history;
+  // Running sums of the epoch in progress (so a mid-epoch resume logs the same epoch loss).
+  double loss_sum = 0;
+  int64_t loss_count = 0;
+  std::map<std::string, double> part_sums;
+
+  std::string to_json() const {
+    nlohmann::json j;
+    j["epoch"] = epoch;
+    j["batch_in_epoch"] = batch_in_epoch;
+    j["optimizer_steps"] = optimizer_steps;
+    j["best_value"] = std::isfinite(best_value) ? nlohmann::json(best_value) : nlohmann::json();
+    j["best_epoch"] = best_epoch;
+    j["bad_epochs"] = bad_epochs;
+    j["finished"] = finished;
+    j["early_stopped"] = early_stopped;
+    j["best_metrics"] = best_metrics;
+    j["history"] = history;
+    j["loss_sum"] = loss_sum;
+    j["loss_count"] = loss_count;
+    j["part_sums"] = part_sums;
+    return j.dump();
+  }
+  static TrainerState from_json(const std::string& text, const std::string& where) {
+    TrainerState s;
+    try {
+      nlohmann::json j = nlohmann::json::parse(text);
+      s.epoch = j.at("epoch");
+      s.batch_in_epoch = j.at("batch_in_epoch");
+      s.optimizer_steps = j.at("optimizer_steps");
+      if (!j.at("best_value").is_null()) s.best_value = j.at("best_value");
+      s.best_epoch = j.at("best_epoch");
+      s.bad_epochs = j.at("bad_epochs");
+      s.finished = j.at("finished");
+      s.early_stopped = j.at("early_stopped");
+      s.best_metrics = j.at("best_metrics").get<std::map<std::string, double>>();
+      s.history = j.at("history").get<std::vector<std::map<std::string, double>>>();
+      s.loss_sum = j.at("loss_sum");
+      s.loss_count = j.at("loss_count");
+      s.part_sums = j.at("part_sums").get<std::map<std::string, double>>();
+    } catch (const std::exception& e) {
+      MOTLAB_FAIL("checkpoint ", where, ": malformed trainer state: ", e.what());
+    }
+    return s;
+  }
+};
+
+}  // namespace
+
+void RetrievalModel::train(bool on) {
+  text->train(on);
+  motion->train(on);
+  loss->train(on);
+}
+
+std::vector<torch::Tensor> RetrievalModel::trainable_parameters() const {
+  std::vector<torch::Tensor> out;
+  for (const auto& [name, module] : modules())
+    for (const auto& p : module->parameters())
+      if (p.requires_grad()) out.push_back(p);
+  return out;
+}
+
+std::map<std::string, std::shared_ptr<torch::nn::Module>> RetrievalModel::modules() const {
+  return {{"text_encoder", text}, {"motion_encoder", motion}, {"loss", loss}};
+}
+
+LossOutput RetrievalModel::loss_on(const data::Batch& batch) {
+  LossInputs inputs;
+  inputs.motion = motion->encode(batch.motions);
+  inputs.text = text->encode(batch.captions);
+  inputs.motions = &batch.motions;
+  if (similarity) {
+    torch::NoGradGuard no_grad;
+    torch::Tensor e = similarity->embed(batch.captions).to(batch.motions.features.device());
+    inputs.caption_similarity = torch::matmul(e, e.t()).to(torch::kFloat);
+  }
+  return loss->compute(inputs);
+}
+
+EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
+                          int64_t batch_size, torch::Device device) {
+  torch::NoGradGuard no_grad;
+  model.train(false);
+  EncodedSet out;
+  out.captions = dataset.eval_captions();
+  out.ids = dataset.ids();
+  std::vector<torch::Tensor> texts, motions;
+  for (size_t begin = 0; begin < dataset.size(); begin += static_cast<size_t>(batch_size)) {
+    const size_t end = std::min(dataset.size(), begin + static_cast<size_t>(batch_size));
+    std::vector<data::Sample> samples;
+    std::vector<std::string> captions;
+    for (size_t k = begin; k < end; ++k) {
+      samples.push_back(dataset.get(k));
+      captions.push_back(samples.back().caption);
+    }
+    motions.push_back(model.motion->encode(data::collate(samples, device)).mean.to(torch::kFloat));
+    texts.push_back(model.text->encode(captions).mean.to(torch::kFloat));
+  }
+  MOTLAB_CHECK(!texts.empty(), "cannot evaluate on an empty dataset");
+  out.text = torch::cat(texts).cpu();
+  out.motion = torch::cat(motions).cpu();
+  return out;
+}
+
+std::map<std::string, double> retrieval_scores(const EncodedSet& set, const std::string& prefix) {
+  torch::Tensor sim = eval::cosine_similarity_matrix(set.text, set.motion);
+  auto metrics = eval::retrieval_metrics(sim, {}, std::nullopt, /*round=*/false);
+  std::map<std::string, double> out = metrics.flat(prefix);
+  out[prefix + "rsum"] = metrics.t2m.r1 + metrics.t2m.r5 + metrics.t2m.r10 + metrics.m2t.r1 +
+                         metrics.m2t.r5 + metrics.m2t.r10;
+  return out;
+}
+
+TrainerOptions trainer_options_from(const Config& node) {
+  Options o(node, "trainer");
+  TrainerOptions t;
+  t.epochs = o.get<int64_t>("epochs", t.epochs);
+  t.batch_size = o.get<int64_t>("batch_size", t.batch_size);
+  t.eval_batch_size = o.get<int64_t>("eval_batch_size", t.eval_batch_size);
+  t.lr = o.get<double>("lr", t.lr);
+  t.weight_decay = o.get<double>("weight_decay", t.weight_decay);
+  t.beta1 = o.get<double>("beta1", t.beta1);
+  t.beta2 = o.get<double>("beta2", t.beta2);
+  t.eps = o.get<double>("eps", t.eps);
+  t.schedule.kind = o.get<std::string>("schedule", t.schedule.kind);
+  t.schedule.warmup_steps = o.get<int64_t>("warmup_steps", t.schedule.warmup_steps);
+  t.schedule.min_lr_ratio = o.get<double>("min_lr_ratio", t.schedule.min_lr_ratio);
+  t.grad_clip = o.get<double>("grad_clip", t.grad_clip);
+  t.accumulate = o.get<int64_t>("accumulate", t.accumulate);
+  t.bf16 = o.get<bool>("bf16", t.bf16);
+  t.patience = o.get<int64_t>("patience", t.patience);
+  t.min_delta = o.get<double>("min_delta", t.min_delta);
+  t.monitor = o.get<std::string>("monitor", t.monitor);
+  t.max_batches_per_epoch = o.get<int64_t>("max_batches_per_epoch", t.max_batches_per_epoch);
+  t.prefetch = static_cast<size_t>(o.get<int64_t>("prefetch", static_cast<int64_t>(t.prefetch)));
+  t.shuffle = o.get<bool>("shuffle", t.shuffle);
+  t.drop_last = o.get<bool>("drop_last", t.drop_last);
+  o.finish();
+  const std::string where = node.describe();
+  MOTLAB_CHECK(t.epochs > 0, where, ": epochs must be > 0, got ", t.epochs);
+  MOTLAB_CHECK(t.batch_size > 0 && t.eval_batch_size > 0, where, ": batch sizes must be > 0");
+  MOTLAB_CHECK(t.lr > 0, where, ": lr must be > 0, got ", t.lr);
+  MOTLAB_CHECK(t.accumulate > 0, where, ": accumulate must be >= 1, got ", t.accumulate);
+  MOTLAB_CHECK(t.grad_clip >= 0, where, ": grad_clip must be >= 0 (0 = off)");
+  MOTLAB_CHECK(t.patience >= 0, where, ": patience must be >= 0 (0 = off)");
+  validate(t.schedule, where);
+  return t;
+}
+
+Trainer::Trainer(TrainerOptions options, RetrievalModel model, const data::MotionTextDataset& train,
+                 const data::MotionTextDataset& val, torch::Device device, uint64_t seed,
+                 RowSink epoch_row)
+    : options_(std::move(options)),
+      model_(std::move(model)),
+      train_(train),
+      val_(val),
+      device_(device),
+      seed_(seed),
+      epoch_row_(std::move(epoch_row)) {
+  MOTLAB_CHECK(!options_.dir.empty(), "trainer: an output directory is required");
+  MOTLAB_CHECK(model_.text && model_.motion && model_.loss,
+               "trainer: text encoder, motion encoder and loss are required");
+}
+
+std::string Trainer::last_checkpoint() const { return options_.dir + "/checkpoints/last.pt"; }
+std::string Trainer::best_checkpoint() const { return options_.dir + "/checkpoints/best.pt"; }
+
+TrainResult Trainer::fit() {
+  data::BatchLoader loader(train_, options_.batch_size, options_.shuffle, options_.drop_last,
+                           derive_seed(seed_, "train/loader"), device_, options_.prefetch);
+  int64_t batches = loader.batches_per_epoch();
+  if (options_.max_batches_per_epoch > 0)
+    batches = std::min(batches, options_.max_batches_per_epoch);
+  MOTLAB_CHECK(batches > 0, "trainer: the training set (", train_.size(),
+               " pairs) gives no batch of ", options_.batch_size,
+               " (lower trainer.batch_size or set trainer.drop_last=false)");
+  const int64_t steps_per_epoch = (batches + options_.accumulate - 1) / options_.accumulate;
+  ScheduleOptions schedule = options_.schedule;
+  if (schedule.total_steps <= 0) schedule.total_steps = steps_per_epoch * options_.epochs;
+
+  std::vector<torch::Tensor> parameters = model_.trainable_parameters();
+  MOTLAB_CHECK(!parameters.empty(), "trainer: the model has no trainable parameter");
+  torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(options_.lr)
+                                                .weight_decay(options_.weight_decay)
+                                                .betas({options_.beta1, options_.beta2})
+                                                .eps(options_.eps));
+  Checkpoint checkpoint;
+  checkpoint.modules = model_.modules();
+  checkpoint.optimizer = &optimizer;
+
+  TrainerState state;
+  if (options_.resume && std::filesystem::exists(last_checkpoint())) {
+    state =
+        TrainerState::from_json(load_checkpoint(last_checkpoint(), checkpoint), last_checkpoint());
+    log::info("train", "resumed from " + last_checkpoint() + " at epoch " +
+                           std::to_string(state.epoch + 1) + ", batch " +
+                           std::to_string(state.batch_in_epoch));
+  } else if (options_.resume) {
+    log::info("train", "resume requested but " + last_checkpoint() + " is absent: starting fresh");
+  }
+  for (const auto& row : state.history)
+    if (epoch_row_) epoch_row_(row);
+
+  TrainResult result;
+  const bool autocast = options_.bf16 && device_.is_cuda();
+  double wait_total = 0, step_time_total = 0;
+  int64_t steps_timed = 0;
+
+  while (!state.finished && state.epoch < options_.epochs) {
+    const int64_t epoch = state.epoch;
+    loader.start_epoch(epoch);
+    data::Batch batch;
+    // Resuming mid-epoch: the loader's order depends only on (seed, epoch), so skipping the
+    // consumed batches reproduces the rest of the epoch.
+    for (int64_t k = 0; k < state.batch_in_epoch; ++k)
+      MOTLAB_CHECK(loader.next(&batch), "trainer: checkpoint's batch position is past the epoch");
+    model_.train(true);
+    Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options_.epochs),
+                      batches - state.batch_in_epoch, "step");
+    double& loss_sum = state.loss_sum;
+    std::map<std::string, double>& part_sums = state.part_sums;
+    int64_t& loss_count = state.loss_count;
+    bool interrupted = false;
+    const double wait_before = loader.wait_seconds();
+    optimizer.zero_grad();
+    while (state.batch_in_epoch < batches) {
+      const auto start = std::chrono::steady_clock::now();
+      if (!loader.next(&batch)) break;
+      LossOutput out;
+      {
+        AutocastGuard guard(autocast);
+        out = model_.loss_on(batch);
+      }
+      MOTLAB_CHECK(std::isfinite(out.total.item<double>()), "trainer: loss is not finite at epoch ",
+                   epoch + 1, " batch ", state.batch_in_epoch + 1);
+      (out.total / static_cast<double>(options_.accumulate)).backward();
+      ++state.batch_in_epoch;
+      loss_sum += out.total.item<double>();
+      for (const auto& [k, v] : out.parts) part_sums[k] += v;
+      ++loss_count;
+      const bool boundary =
+          state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches;
+      if (boundary) {
+        if (options_.grad_clip > 0)
+          torch::nn::utils::clip_grad_norm_(parameters, options_.grad_clip);
+        set_lr(optimizer, options_.lr * lr_factor(schedule, state.optimizer_steps));
+        optimizer.step();
+        optimizer.zero_grad();
+        ++state.optimizer_steps;
+      }
+      step_time_total +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ++steps_timed;
+      progress.update(1, {{"loss", loss_sum / loss_count}});
+      // Stop only between optimizer steps so no accumulated gradient is lost.
+      if (boundary && interrupt_requested() && state.batch_in_epoch < batches) {
+        interrupted = true;
+        break;
+      }
+    }
+    progress.finish();
+    const double epoch_wait = loader.wait_seconds() - wait_before;
+    wait_total += epoch_wait;
+    if (interrupted) {
+      save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+      log::info("train", "interrupted at epoch " + std::to_string(epoch + 1) + " batch " +
+                             std::to_string(state.batch_in_epoch) + "; saved " + last_checkpoint());
+      result.interrupted = true;
+      break;
+    }
+
+    std::map<std::string, double> row =
+        retrieval_scores(encode_dataset(model_, val_, options_.eval_batch_size, device_), "val/");
+    row["epoch"] = static_cast<double>(epoch + 1);
+    row["step"] = static_cast<double>(state.optimizer_steps);
+    row["lr"] = options_.lr * lr_factor(schedule, std::max<int64_t>(0, state.optimizer_steps - 1));
+    row["train/loss"] = loss_count ? loss_sum / loss_count : 0.0;
+    for (const auto& [k, v] : part_sums) row["train/" + k] = v / std::max<int64_t>(1, loss_count);
+    row["data_wait_ms_per_step"] = 1000.0 * epoch_wait / std::max<int64_t>(1, loss_count);
+    auto monitored = row.find(options_.monitor);
+    MOTLAB_CHECK(monitored != row.end(), "trainer.monitor '", options_.monitor,
+                 "' is not a validation metric (e.g. val/rsum, val/t2m/R10)");
+    log::info("train", "epoch " + std::to_string(epoch + 1) + ": loss " +
+                           std::to_string(row["train/loss"]) + ", " + options_.monitor + " " +
+                           std::to_string(monitored->second) + ", data wait " +
+                           std::to_string(row["data_wait_ms_per_step"]) + " ms/step");
+    state.history.push_back(row);
+    if (epoch_row_) epoch_row_(row);
+    state.epoch = epoch + 1;
+    state.batch_in_epoch = 0;
+    state.loss_sum = 0;
+    state.loss_count = 0;
+    state.part_sums.clear();
+    if (monitored->second > state.best_value + options_.min_delta || state.best_epoch < 0) {
+      state.best_value = monitored->second;
+      state.best_epoch = epoch + 1;
+      state.best_metrics = row;
+      state.bad_epochs = 0;
+    } else {
+      ++state.bad_epochs;
+    }
+    if (options_.patience > 0 && state.bad_epochs >= options_.patience) {
+      state.early_stopped = true;
+      state.finished = true;
+      log::info("train", "early stop: no improvement of " + options_.monitor + " for " +
+                             std::to_string(state.bad_epochs) + " epochs");
+    }
+    if (state.epoch >= options_.epochs) state.finished = true;
+    if (state.best_epoch == epoch + 1)
+      save_checkpoint(best_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+    save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+    if (interrupt_requested()) {
+      result.interrupted = !state.finished;
+      break;
+    }
+  }
+  result.epochs_completed = state.epoch;
+  result.best_epoch = state.best_epoch;
+  result.optimizer_steps = state.optimizer_steps;
+  result.early_stopped = state.early_stopped;
+  result.best_metrics = state.best_metrics;
+  result.data_wait_s_per_step = steps_timed ? wait_total / steps_timed : 0.0;
+  result.seconds_per_step = steps_timed ? step_time_total / steps_timed : 0.0;
+  return result;
+}
+
+void load_model_weights(const std::string& checkpoint, RetrievalModel& model) {
+  Checkpoint c;
+  c.modules = model.modules();
+  c.with_rng = false;
+  load_checkpoint(checkpoint, c);
+}
+
+}  // namespace motlab::train

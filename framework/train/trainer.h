@@ -1,0 +1,114 @@
+// The training loop shared by every method: AdamW, warm-up + cosine/constant schedule, gradient
+// clipping and accumulation, bf16 autocast on CUDA, validation retrieval metrics every epoch,
+// best/last checkpoints, early stopping, interrupt-safe saving and exact resumption.
+//
+// Determinism: batches depend only on (seed, epoch) (data::BatchLoader), the schedule only on the
+// optimizer step, and checkpoints hold the generators' states, so a run resumed from any saved
+// checkpoint (epoch end, or mid-epoch after SIGINT/SIGTERM) reproduces the uninterrupted run.
+#pragma once
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/data/dataset.h"
+#include "framework/model/interfaces.h"
+#include "framework/train/schedule.h"
+
+namespace motlab::train {
+
+// The trained parts of a retrieval method. `similarity` (optional) gives the caption cosine
+// matrix the loss uses for negative filtering.
+struct RetrievalModel {
+  std::shared_ptr<TextEncoder> text;
+  std::shared_ptr<MotionEncoder> motion;
+  std::shared_ptr<Loss> loss;
+  std::shared_ptr<TextSimilarity> similarity;
+
+  void train(bool on);
+  std::vector<torch::Tensor> trainable_parameters() const;
+  // name -> module for checkpoints ("text_encoder", "motion_encoder", "loss").
+  std::map<std::string, std::shared_ptr<torch::nn::Module>> modules() const;
+  LossOutput loss_on(const data::Batch& batch);
+};
+
+// Embeddings of every pair of a dataset (its evaluation captions), in dataset order.
+struct EncodedSet {
+  torch::Tensor text;    // [N, E] means
+  torch::Tensor motion;  // [N, E] means
+  std::vector<std::string> captions;
+  std::vector<std::string> ids;
+};
+EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
+                          int64_t batch_size, torch::Device device);
+
+// Retrieval metrics (all pairs, TMR's definition) under `prefix` ("val/", "test/") plus
+// "<prefix>rsum" = sum of R@1, R@5, R@10 in both directions.
+std::map<std::string, double> retrieval_scores(const EncodedSet& set, const std::string& prefix);
+
+struct TrainerOptions {
+  int64_t epochs = 10;
+  int64_t batch_size = 32;
+  int64_t eval_batch_size = 256;
+  double lr = 1e-4;
+  double weight_decay = 0.0;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  ScheduleOptions schedule;           // total_steps 0: filled in from epochs x steps per epoch
+  double grad_clip = 0.0;             // max global L2 norm; 0 = off
+  int64_t accumulate = 1;             // micro-batches per optimizer step
+  bool bf16 = true;                   // autocast to bf16 on CUDA; ignored on CPU
+  int64_t patience = 0;               // epochs without improvement before stopping; 0 = off
+  double min_delta = 0.0;             // improvement must exceed this
+  std::string monitor = "val/rsum";   // higher is better
+  int64_t max_batches_per_epoch = 0;  // 0 = whole epoch (benchmarks/tests use fewer)
+  bool resume = false;                // continue from <dir>/checkpoints/last.pt when present
+  size_t prefetch = 2;                // batches the loader prepares ahead
+  bool shuffle = true;
+  bool drop_last = true;
+  std::string dir;  // output directory (checkpoints/ under it)
+};
+
+// Reads a `trainer` config node (keys as in TrainerOptions, schedule keys flat:
+// schedule, warmup_steps, min_lr_ratio); unknown keys are errors.
+TrainerOptions trainer_options_from(const Config& node);
+
+struct TrainResult {
+  int64_t epochs_completed = 0;
+  int64_t best_epoch = -1;
+  int64_t optimizer_steps = 0;
+  bool interrupted = false;
+  bool early_stopped = false;
+  std::map<std::string, double> best_metrics;  // validation metrics of the best epoch
+  double data_wait_s_per_step = 0;             // mean time the loop waited for a batch
+  double seconds_per_step = 0;                 // mean wall time of one micro-batch step
+};
+
+class Trainer {
+ public:
+  // `epoch_row` receives each epoch's metrics row (metrics.csv); on resume the saved rows are
+  // replayed first so the file is complete.
+  using RowSink = std::function<void(const std::map<std::string, double>&)>;
+  Trainer(TrainerOptions options, RetrievalModel model, const data::MotionTextDataset& train,
+          const data::MotionTextDataset& val, torch::Device device, uint64_t seed,
+          RowSink epoch_row);
+  TrainResult fit();
+  std::string last_checkpoint() const;
+  std::string best_checkpoint() const;
+
+ private:
+  TrainerOptions options_;
+  RetrievalModel model_;
+  const data::MotionTextDataset& train_;
+  const data::MotionTextDataset& val_;
+  torch::Device device_;
+  uint64_t seed_;
+  RowSink epoch_row_;
+};
+
+// Loads the module weights of a checkpoint written by Trainer (no optimizer, no RNG).
+void load_model_weights(const std::string& checkpoint, RetrievalModel& model);
+
+}  // namespace motlab::train

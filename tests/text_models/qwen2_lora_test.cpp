@@ -1,0 +1,196 @@
+// Qwen2 (framework/nn/hf/qwen2.h) and LoRA (lora.h) on tiny random configs: the cached
+// prefill + decode path equals one full forward; a pruner that prunes nothing changes nothing and
+// real pruning shrinks the key cache; right padding never changes a real token; an HF folder
+// round-trips; loading errors name the tensor; LoRA starts as a no-op, merges exactly and its
+// PEFT-layout adapter round-trips.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/config/config.h"
+#include "framework/core/error.h"
+#include "framework/io/atomic_file.h"
+#include "framework/io/hf_config.h"
+#include "framework/io/safetensors.h"
+#include "framework/nn/hf/backbone.h"
+#include "framework/nn/hf/lora.h"
+#include "framework/nn/hf/qwen2.h"
+#include "framework/nn/kv_pruner.h"
+#include "tests/support/paths.h"
+
+namespace {
+using namespace motlab;
+
+nn::Qwen2Config tiny_config() {
+  nn::Qwen2Config c;
+  c.vocab_size = 97;
+  c.hidden_size = 48;
+  c.intermediate_size = 80;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 6;  // GQA: 3 query heads per KV head
+  c.num_key_value_heads = 2;
+  c.head_dim = 8;
+  c.rope_theta = 10000;
+  c.tie_word_embeddings = true;
+  return c;
+}
+
+torch::Tensor ids(std::vector<int64_t> v) { return torch::tensor(v, torch::kLong).unsqueeze(0); }
+
+double max_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<double>();
+}
+
+std::shared_ptr<KvPruner> pruner(const std::string& yaml) {
+  return make_kv_pruner(Config::from_yaml_string(yaml), BuildContext{});
+}
+
+TEST(Qwen2, CachedPrefillAndDecodeEqualOneFullForward) {
+  torch::manual_seed(0);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const std::vector<int64_t> tokens{5, 17, 3, 88, 41, 9, 60};
+  torch::Tensor full = model->forward(ids(tokens));  // [1, 7, 48]
+  ASSERT_EQ(full.sizes(), (std::vector<int64_t>{1, 7, 48}));
+  KvCache cache;
+  model->forward(ids({5, 17, 3, 88, 41, 9}), cache, nullptr);
+  torch::Tensor last = model->forward(ids({60}), cache, nullptr);
+  EXPECT_LT(max_diff(last.select(1, 0), full.select(1, 6)), 1e-5);
+  EXPECT_EQ(cache.layers.size(), 2u);
+  EXPECT_EQ(cache.layers[0].length(), 7);
+  EXPECT_EQ(cache.layers[0].keys.sizes(), (std::vector<int64_t>{1, 2, 7, 8}));
+}
+
+TEST(Qwen2, PrunerThatKeepsEverythingChangesNothingAndPruningShrinksKeys) {
+  torch::manual_seed(1);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> prompt;
+  for (int64_t k = 0; k < 40; ++k) prompt.push_back((k * 7 + 3) % 97);
+  auto decode = [&](KvPruner* p, KvCache& cache) {
+    model->forward(ids(prompt), cache, p);
+    return model->forward(ids({11}), cache, nullptr);
+  };
+  KvCache plain, zero, half;
+  torch::Tensor reference = decode(nullptr, plain);
+  auto keep_all = pruner("{_target_: think, ratio: 0.0, window: 8, recent: 4}");
+  EXPECT_LT(max_diff(decode(keep_all.get(), zero), reference), 1e-6);
+  auto think = pruner("{_target_: think, ratio: 0.5, window: 8, recent: 4}");
+  torch::Tensor pruned = decode(think.get(), half);
+  // 36 of 41 tokens have their keys at half width (4 of 8 channels); 4 recent + 1 decoded full.
+  EXPECT_EQ(half.layers[0].pruned_keys.sizes(), (std::vector<int64_t>{1, 2, 36, 4}));
+  EXPECT_LT(half.key_bytes(), plain.key_bytes());
+  EXPECT_EQ(half.key_bytes(), 2 * 2 * (36 * 4 + 5 * 8) * 4);  // layers x kv heads x floats x 4 B
+  EXPECT_TRUE(torch::isfinite(pruned).all().item<bool>());
+}
+
+TEST(Qwen2, RightPaddingNeverChangesARealToken) {
+  torch::manual_seed(2);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  torch::Tensor alone = model->forward(ids({4, 8, 15}));
+  torch::Tensor batch = model->forward(torch::tensor({{4, 8, 15, 0, 0}, {16, 23, 42, 1, 2}}));
+  EXPECT_LT(max_diff(batch[0].narrow(0, 0, 3), alone[0]), 1e-5);
+}
+
+TEST(Qwen2, HuggingFaceFolderRoundTripsAndBadTensorsAreNamed) {
+  torch::manual_seed(3);
+  const nn::Qwen2Config config = tiny_config();
+  nn::Qwen2ForCausalLM model(config);
+  model->eval();
+  const std::string dir = test::temp_dir("qwen2_folder");
+  io::save_safetensors(dir + "/model.safetensors", model->hf_state());
+  io::HfConfig::from_json(config.to_json(), dir + "/config.json").save(dir + "/config.json");
+  auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+  EXPECT_EQ(backbone->model_type(), "qwen2");
+  torch::NoGradGuard no_grad;
+  torch::Tensor input = torch::tensor({{1, 2, 3, 4}});
+  EXPECT_LT(
+      max_diff(backbone->last_hidden_state(input, torch::ones_like(input)), model->forward(input)),
+      1e-6);
+  // A mis-shaped tensor: the error names it and both shapes.
+  auto state = model->hf_state();
+  for (auto& [name, tensor] : state)
+    if (name == "model.layers.1.self_attn.k_proj.weight") tensor = torch::zeros({8, 48});
+  io::save_safetensors(dir + "/model.safetensors", state);
+  try {
+    load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+    FAIL() << "a mis-shaped tensor was accepted";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("model.layers.1.self_attn.k_proj.weight"), std::string::npos) << what;
+    EXPECT_NE(what.find("16, 48"), std::string::npos) << what;
+    EXPECT_NE(what.find("8, 48"), std::string::npos) << what;
+  }
+}
+
+TEST(Lora, StartsAsANoOpMergesExactlyAndRoundTripsInPeftLayout) {
+  torch::manual_seed(4);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  model->eval();
+  torch::Tensor input = torch::tensor({{3, 1, 4, 1, 5, 9}});
+  torch::Tensor base;
+  {
+    torch::NoGradGuard no_grad;
+    base = model->forward(input);
+  }
+  nn::LoraOptions options;
+  options.r = 4;
+  options.alpha = 8;
+  options.target_modules = {"q_proj", "v_proj", "down_proj"};
+  const auto adapted = nn::add_lora_adapters(*model, options);
+  EXPECT_EQ(adapted.size(), 6u);  // 3 modules x 2 layers
+  torch::NoGradGuard no_grad;
+  EXPECT_LT(max_diff(model->forward(input), base), 1e-7);  // B = 0
+  for (auto& item : model->named_parameters())
+    if (item.key().find("lora_B") != std::string::npos) item.value().normal_(0, 0.1);
+  for (auto& item : model->named_parameters()) {
+    const bool adapter = item.key().find("lora_") != std::string::npos;
+    EXPECT_EQ(item.value().requires_grad(), adapter) << item.key();
+  }
+  torch::Tensor adapted_out = model->forward(input);
+  EXPECT_GT(max_diff(adapted_out, base), 1e-4);
+
+  const std::string dir = test::temp_dir("lora_adapter");
+  nn::save_lora_adapter(*model, options, dir, "tiny-qwen2");
+  const auto config = nlohmann::json::parse(read_file(dir + "/adapter_config.json"));
+  EXPECT_EQ(config["peft_type"], "LORA");
+  EXPECT_EQ(config["r"], 4);
+  const auto file = io::SafetensorsFile::open(dir + "/adapter_model.safetensors");
+  EXPECT_TRUE(file->contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"));
+  EXPECT_EQ(file->info("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").shape,
+            (std::vector<int64_t>{48, 4}));
+
+  // A fresh copy of the base + the saved adapter gives the adapted outputs.
+  torch::manual_seed(4);
+  nn::Qwen2ForCausalLM reloaded(tiny_config());
+  reloaded->eval();
+  nn::load_lora_adapter(*reloaded, dir);
+  EXPECT_LT(max_diff(reloaded->forward(input), adapted_out), 1e-6);
+  // Merging folds the adapter into the weights with the same outputs.
+  nn::merge_lora_adapters(*reloaded);
+  EXPECT_LT(max_diff(reloaded->forward(input), adapted_out), 1e-5);
+
+  // A mis-shaped adapter tensor is named.
+  auto tensors = std::vector<std::pair<std::string, torch::Tensor>>{};
+  for (const auto& name : file->names()) tensors.emplace_back(name, file->tensor(name));
+  for (auto& [name, tensor] : tensors)
+    if (name == "base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight")
+      tensor = torch::zeros({3, 48});
+  io::save_safetensors(dir + "/adapter_model.safetensors", tensors);
+  torch::manual_seed(4);
+  nn::Qwen2ForCausalLM other(tiny_config());
+  try {
+    nn::load_lora_adapter(*other, dir);
+    FAIL() << "a mis-shaped adapter was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layers.0.self_attn.v_proj.lora_A.weight"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
