@@ -3,6 +3,7 @@
 //                [--precision 2]
 // Groups runs by their swept config keys (auto: keys whose override values differ, seeds pooled),
 // writes mean +- std tables (compare.md/.csv/.tex), one line per run (runs.csv) and SVG plots.
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -18,18 +19,25 @@ namespace {
 const char* kCompareUsage =
     "usage: motlab compare <run dirs, sweep dirs or result trees...> [--by k1,k2]\n"
     "                      [--metric P1,P2] [--plot-metric K1,K2] [--ignore seed]\n"
-    "                      [--out DIR] [--formats md,csv,tex] [--precision 2]\n"
+    "                      [--out DIR] [--formats md,csv,tex] [--precision 2] [--png]\n"
     "  --by           group by these override keys (default: keys whose values differ, minus\n"
     "                 --ignore); runs in one group are pooled as mean +- std (seeds)\n"
     "  --metric       metrics.json keys, '*' wildcards (default: all/{t2m,m2t}/R@1..MedR)\n"
     "  --plot-metric  metrics drawn against each swept key (default: all/t2m/R10 or the first)\n"
-    "  --out          default: <dir>/compare for a single sweep dir or tree; else stdout only\n";
+    "  --out          default: <dir>/compare for a single sweep dir or tree; else stdout only\n"
+    "  --png          also convert each plot to PNG with rsvg-convert (Debian: librsvg2-bin)\n";
+
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 int compare_command(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
   std::string out_dir, formats = "md,csv,tex";
   std::vector<std::string> by, metric_patterns, plot_metrics, ignore{"seed"};
-  bool by_given = false;
+  bool by_given = false, png = false;
   int precision = 2;
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
@@ -49,6 +57,8 @@ int compare_command(const std::vector<std::string>& args) {
       plot_metrics = report::split_list(value());
     } else if (a == "--ignore") {
       ignore = report::split_list(value());
+    } else if (a == "--png") {
+      png = true;
     } else if (a == "--out") {
       out_dir = value();
     } else if (a == "--formats") {
@@ -67,6 +77,9 @@ int compare_command(const std::vector<std::string>& args) {
     }
   }
   MOTLAB_CHECK(!paths.empty(), "motlab compare: no run directories given\n", kCompareUsage);
+  MOTLAB_CHECK(!png || std::system("command -v rsvg-convert >/dev/null 2>&1") == 0,
+               "motlab compare: --png needs rsvg-convert (Debian package librsvg2-bin; "
+               "tools/setup.sh installs it)");
   for (const auto& format : report::split_list(formats))
     MOTLAB_CHECK(format == "md" || format == "csv" || format == "tex", "motlab compare: unknown ",
                  "format '", format, "' in --formats (known: md, csv, tex)");
@@ -100,7 +113,14 @@ int compare_command(const std::vector<std::string>& args) {
   write_file_atomic(out_dir + "/runs.csv", report::runs_csv(groups, by, metrics));
   int plots = 0;
   for (const auto& named : report::comparison_plots(groups, by, metrics, plot_metrics)) {
-    write_file_atomic(out_dir + "/" + named.file, report::to_svg(named.plot));
+    const std::string svg = out_dir + "/" + named.file;
+    write_file_atomic(svg, report::to_svg(named.plot));
+    if (png) {
+      const std::string png_file = svg.substr(0, svg.size() - 4) + ".png";
+      const std::string command =
+          "rsvg-convert -o " + shell_quoted(png_file) + " " + shell_quoted(svg);
+      MOTLAB_CHECK(std::system(command.c_str()) == 0, "motlab compare: '", command, "' failed");
+    }
     ++plots;
   }
   log::info("compare", "wrote compare.{" + formats + "}, runs.csv and " + std::to_string(plots) +

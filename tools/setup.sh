@@ -14,6 +14,7 @@ packages=(
   libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libfmt-dev
+  librsvg2-bin   # rsvg-convert: motlab compare --png
 )
 # Node.js + npm only when absent: machines that ship their own Node (with npm bundled) conflict
 # with Debian's npm package.

@@ -87,6 +87,12 @@ TEST(ReportCli, CompareFourRunsWritesTablesAndPlots) {
   const std::string sweep = motlab::read_file(out + "/all_t2m_R10_vs_loss.temperature.svg");
   EXPECT_EQ(motlab::test::xml_problem(sweep), "");
   EXPECT_EQ(count(sweep, "class=\"point\""), 2u);
+  // --png converts each plot with rsvg-convert (where installed: tools/setup.sh installs it).
+  if (motlab::test::run_command("command -v rsvg-convert") == 0) {
+    const std::string png = run_motlab("compare " + dir + "/runs --png --out " + out, &code);
+    ASSERT_EQ(code, 0) << png;
+    EXPECT_EQ(motlab::read_file(out + "/recall_all_t2m.png").substr(1, 3), "PNG");
+  }
   // A bad flag or format is an error that says what is wrong.
   const std::string bad = run_motlab("compare " + dir + "/runs --formats md,pdf", &code);
   EXPECT_NE(code, 0);
