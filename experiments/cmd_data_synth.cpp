@@ -103,8 +103,7 @@ int render_command(const std::vector<std::string>& args) {
     else if (flag == "--text-dir")
       text_dir = value();
     else if (flag.rfind("--", 0) == 0)
-      MOTLAB_FAIL("motlab data render: unknown flag '", flag,
-                  "' (known: --out, --frames, --text-dir)");
+      MOTLAB_FAIL("motlab data render: unknown flag '", flag, "' (known: --out, --frames, --text-dir)");
     else
       positional.push_back(flag);
   }
@@ -126,8 +125,7 @@ int render_command(const std::vector<std::string>& args) {
   for (const auto& dir : dirs) {
     layout.text_dir = dir;
     if (!file_exists(layout.text_path(id))) continue;
-    for (const auto& line : humanml3d::read_captions(layout.text_path(id)))
-      title.push_back(line.text);
+    for (const auto& line : humanml3d::read_captions(layout.text_path(id))) title.push_back(line.text);
   }
   if (title.size() > 1) {
     title[1] = id + ": " + title[1];
