@@ -27,6 +27,7 @@ const std::map<std::string, Expected>& expectations() {
       {"lora_rank", {{"method=sllm"}, 4, "text_encoder.lora.r"}},
       {"cnn_frames", {{"method=sllm", "motion_encoder=cnn"}, 4, "motion_encoder.frames"}},
       {"temperature_x_seeds", {{"method=sllm"}, 9, "loss.temperature"}},
+      {"temperature_x_threshold", {{"method=sllm"}, 4, "loss.threshold"}},
   };
   return table;
 }
