@@ -42,6 +42,13 @@ class Qwen2LoraEncoder : public TextEncoder {
     projection_ =
         register_module("projection", torch::nn::Linear(config.hidden_size, options.latent_dim));
     eos_id_ = tokenizer_->special_tokens().eos.value_or(config.eos_token_id);
+    // The prompt is tokenized once and never truncated: a long instruction must not push the
+    // caption out of the max_tokens window (the caption is what is cut).
+    if (!options.prompt.empty()) prompt_ids_ = tokenizer_->encode(options.prompt).ids;
+    MOTLAB_CHECK(static_cast<int64_t>(prompt_ids_.size()) + 2 <= options.max_tokens,
+                 "text_encoder 'qwen2_lora': prompt is ", prompt_ids_.size(),
+                 " tokens; max_tokens (", options.max_tokens,
+                 ") must leave room for at least one caption token and [EOS]");
     decoder_->to(device, options.dtype);
     // LoRA and the projection keep float32 master weights (autocast handles bf16 on CUDA).
     projection_->to(device);
@@ -86,9 +93,12 @@ class Qwen2LoraEncoder : public TextEncoder {
 
  private:
   std::vector<int64_t> token_ids(const std::string& caption) const {
-    std::vector<int64_t> ids = tokenizer_->encode(options_.prompt + caption).ids;
-    if (static_cast<int64_t>(ids.size()) > options_.max_tokens - 1)
-      ids.resize(static_cast<size_t>(options_.max_tokens - 1));
+    std::vector<int64_t> caption_ids = tokenizer_->encode(caption).ids;
+    const auto caption_budget =
+        static_cast<size_t>(options_.max_tokens - 1) - prompt_ids_.size();  // >= 1 (checked)
+    if (caption_ids.size() > caption_budget) caption_ids.resize(caption_budget);
+    std::vector<int64_t> ids = prompt_ids_;
+    ids.insert(ids.end(), caption_ids.begin(), caption_ids.end());
     ids.push_back(eos_id_);
     return ids;
   }
@@ -137,6 +147,7 @@ class Qwen2LoraEncoder : public TextEncoder {
   std::shared_ptr<KvPruner> pruner_;
   torch::Device device_;
   std::shared_ptr<text::Tokenizer> tokenizer_;
+  std::vector<int64_t> prompt_ids_;  // tokenized options_.prompt (may be empty)
   nn::Qwen2ForCausalLM decoder_{nullptr};
   torch::nn::Linear projection_{nullptr};
   int64_t eos_id_ = 0;
