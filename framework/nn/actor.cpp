@@ -8,11 +8,13 @@ namespace motlab::nn {
 namespace {
 constexpr int64_t kMaxLen = 5000;  // TMR's PositionalEncoding max_len
 
-torch::nn::TransformerEncoderLayerOptions encoder_layer(const ActorOptions& o) {
-  return torch::nn::TransformerEncoderLayerOptions(o.latent_dim, o.num_heads)
-      .dim_feedforward(o.ff_size)
-      .dropout(o.dropout)
-      .activation(torch::kGELU);
+TransformerLayerOptions layer_options(const ActorOptions& o) {
+  TransformerLayerOptions layer;
+  layer.d_model = o.latent_dim;
+  layer.num_heads = o.num_heads;
+  layer.dim_feedforward = o.ff_size;
+  layer.dropout = o.dropout;
+  return layer;
 }
 }  // namespace
 
@@ -34,10 +36,8 @@ ActorStyleEncoderImpl::ActorStyleEncoderImpl(const ActorOptions& options) : opti
   embedding_ = register_module("embedding", torch::nn::Linear(options.nfeats, options.latent_dim));
   tokens_ = register_parameter("tokens", torch::randn({options.vae ? 2 : 1, options.latent_dim}));
   positions_ = register_buffer("positions", sinusoidal_positions(kMaxLen, options.latent_dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(options.dropout));
   encoder_ =
-      register_module("encoder", torch::nn::TransformerEncoder(torch::nn::TransformerEncoderOptions(
-                                     encoder_layer(options), options.num_layers)));
+      register_module("encoder", TransformerEncoder(layer_options(options), options.num_layers));
 }
 
 torch::Tensor ActorStyleEncoderImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
@@ -56,25 +56,16 @@ torch::Tensor ActorStyleEncoderImpl::forward_sequence(const torch::Tensor& x,
   torch::Tensor tokens = tokens_.unsqueeze(0).expand({batch, n_tokens, options_.latent_dim});
   torch::Tensor sequence = torch::cat({tokens, h}, 1);  // [B, N + T, latent]
   sequence = sequence + positions_.narrow(0, 0, sequence.size(1)).unsqueeze(0);
-  sequence = dropout_->forward(sequence);
+  sequence = fast_dropout(sequence, options_.dropout, is_training());
   torch::Tensor token_mask = torch::ones({batch, n_tokens}, mask.options().dtype(torch::kBool));
   torch::Tensor valid = torch::cat({token_mask, mask.to(torch::kBool)}, 1);
-  // nn::TransformerEncoder is sequence-first in LibTorch: [S, B, E].
-  torch::Tensor out = encoder_->forward(sequence.transpose(0, 1), /*src_mask=*/{},
-                                        /*src_key_padding_mask=*/~valid);
-  return out.transpose(0, 1);
+  return encoder_->forward(sequence, /*padding=*/~valid);
 }
 
 ActorStyleDecoderImpl::ActorStyleDecoderImpl(const ActorOptions& options) : options_(options) {
   positions_ = register_buffer("positions", sinusoidal_positions(kMaxLen, options.latent_dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(options.dropout));
-  auto layer = torch::nn::TransformerDecoderLayerOptions(options.latent_dim, options.num_heads)
-                   .dim_feedforward(options.ff_size)
-                   .dropout(options.dropout)
-                   .activation(torch::kGELU);
   decoder_ =
-      register_module("decoder", torch::nn::TransformerDecoder(torch::nn::TransformerDecoderOptions(
-                                     layer, options.num_layers)));
+      register_module("decoder", TransformerDecoder(layer_options(options), options.num_layers));
   final_ = register_module("final", torch::nn::Linear(options.latent_dim, options.nfeats));
 }
 
@@ -82,12 +73,10 @@ torch::Tensor ActorStyleDecoderImpl::forward(const torch::Tensor& z, const torch
   const int64_t batch = z.size(0), frames = mask.size(1);
   torch::Tensor queries = torch::zeros({batch, frames, options_.latent_dim}, z.options()) +
                           positions_.narrow(0, 0, frames).unsqueeze(0);
-  queries = dropout_->forward(queries);
-  torch::Tensor memory = z.unsqueeze(0);  // [1, B, latent]
-  torch::Tensor out = decoder_->forward(queries.transpose(0, 1), memory, /*tgt_mask=*/{},
-                                        /*memory_mask=*/{},
-                                        /*tgt_key_padding_mask=*/~mask.to(torch::kBool));
-  torch::Tensor motion = final_->forward(out.transpose(0, 1));
+  queries = fast_dropout(queries, options_.dropout, is_training());
+  torch::Tensor memory = z.unsqueeze(1);  // [B, 1, latent]
+  torch::Tensor out = decoder_->forward(queries, memory, /*padding=*/~mask.to(torch::kBool));
+  torch::Tensor motion = final_->forward(out);
   return motion * mask.unsqueeze(-1).to(motion.dtype());
 }
 

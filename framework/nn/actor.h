@@ -7,6 +7,8 @@
 #pragma once
 #include <torch/torch.h>
 
+#include "framework/nn/transformer.h"
+
 namespace motlab::nn {
 
 struct ActorOptions {
@@ -36,8 +38,7 @@ class ActorStyleEncoderImpl : public torch::nn::Module {
   torch::nn::Linear embedding_{nullptr};
   torch::Tensor tokens_;     // [2 or 1, latent]
   torch::Tensor positions_;  // buffer [max_len, latent]
-  torch::nn::Dropout dropout_{nullptr};
-  torch::nn::TransformerEncoder encoder_{nullptr};
+  TransformerEncoder encoder_{nullptr};
 };
 TORCH_MODULE(ActorStyleEncoder);
 
@@ -50,8 +51,7 @@ class ActorStyleDecoderImpl : public torch::nn::Module {
  private:
   ActorOptions options_;
   torch::Tensor positions_;
-  torch::nn::Dropout dropout_{nullptr};
-  torch::nn::TransformerDecoder decoder_{nullptr};
+  TransformerDecoder decoder_{nullptr};
   torch::nn::Linear final_{nullptr};
 };
 TORCH_MODULE(ActorStyleDecoder);

@@ -95,6 +95,20 @@ std::string to_svg(const LinePlot& plot) {
   }
   auto tx = [&](double v) { return plot.log_x ? std::log(v) : v; };
   const double left = 70, right = plot.width - 190, top = 50, bottom = plot.height - 60;
+  // The canvas grows to the right so that long legend labels are never clipped
+  // (about 7 px per ASCII character and 12 px per wider one at font-size 12).
+  double legend_px = 0;
+  for (const Series& s : plot.series) {
+    double px_len = 0;
+    for (unsigned char c : s.label)
+      if (c < 0x80)
+        px_len += 7;
+      else if (c >= 0xC0)
+        px_len += 12;  // first byte of a multi-byte UTF-8 character
+    legend_px = std::max(legend_px, px_len);
+  }
+  const int canvas_width =
+      std::max(plot.width, static_cast<int>(std::ceil(right + 44 + legend_px + 10)));
   const double xl = tx(x_low), xh = tx(x_high) > tx(x_low) ? tx(x_high) : tx(x_low) + 1;
   auto px = [&](double v) { return left + (tx(v) - xl) / (xh - xl) * (right - left); };
   auto py = [&](double v) { return bottom - (v - y_low) / (y_high - y_low) * (bottom - top); };
@@ -103,8 +117,8 @@ std::string to_svg(const LinePlot& plot) {
   out.setf(std::ios::fixed);
   out.precision(1);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << plot.width << "\" height=\""
-      << plot.height << "\" viewBox=\"0 0 " << plot.width << " " << plot.height
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << canvas_width << "\" height=\""
+      << plot.height << "\" viewBox=\"0 0 " << canvas_width << " " << plot.height
       << "\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"" << plot.width / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">"
