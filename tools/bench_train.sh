@@ -22,11 +22,14 @@ if [ -z "${DISTILBERT_DIR:-}" ]; then
 fi
 printf "%-12s %-6s %10s %12s\n" method size steps/s ms/step
 for size in tiny paper; do
-  for method in tmr sllm cnn; do
+  for method in tmr sllm cnn sllm_fused; do
     case $method in
       tmr) args=(method=tmr text_encoder.model_dir="$DISTILBERT_DIR") ;;
       sllm) args=(method=sllm text_encoder.model_dir="$QWEN2_DIR") ;;
       cnn) args=(method=sllm motion_encoder=cnn text_encoder.model_dir="$QWEN2_DIR") ;;
+      # the fused encoder loads the two encoders this loop has just trained at this size
+      sllm_fused) args=(method=sllm_fused text_encoder.model_dir="$QWEN2_DIR"
+        motion_encoder.tmr_run="$out/sllm_$size" motion_encoder.cnn_run="$out/cnn_$size") ;;
     esac
     dir=$out/${method}_$size
     $motlab run "${args[@]}" size=$size trainer.epochs=1 trainer.max_batches_per_epoch=$steps \

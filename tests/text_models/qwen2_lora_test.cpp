@@ -12,10 +12,13 @@
 #include "framework/io/atomic_file.h"
 #include "framework/io/hf_config.h"
 #include "framework/io/safetensors.h"
+#include "framework/model/interfaces.h"
 #include "framework/nn/hf/backbone.h"
 #include "framework/nn/hf/lora.h"
 #include "framework/nn/hf/qwen2.h"
 #include "framework/nn/kv_pruner.h"
+#include "framework/text/tokenizer.h"
+#include "framework/text/tokenizer_training.h"
 #include "tests/support/paths.h"
 
 namespace {
@@ -194,3 +197,67 @@ TEST(Lora, StartsAsANoOpMergesExactlyAndRoundTripsInPeftLayout) {
 }
 
 }  // namespace
+
+// The `qwen2_lora` text encoder with an instruction prompt: the prompt is never cut, the caption
+// is cut to fit max_tokens, and a prompt that leaves no room is an error naming the prompt.
+TEST(Qwen2LoraEncoder, PromptIsKeptAndTheCaptionIsCut) {
+  const std::string dir = motlab::test::temp_dir("qwen2_lora_prompt");
+  std::vector<std::string> corpus;
+  for (int k = 0; k < 40; ++k)
+    corpus.push_back("사람이 앞으로 " + std::to_string(k % 7) + "걸음 걷고 왼쪽으로 돈다");
+  motlab::text::BpeTrainingOptions bpe;
+  bpe.vocab_size = 300;
+  motlab::text::train_byte_level_bpe(corpus, dir, bpe);
+  const auto tokenizer = motlab::text::load_tokenizer(dir);
+  motlab::nn::Qwen2Config config;
+  config.vocab_size = tokenizer->vocab_size();
+  config.hidden_size = 32;
+  config.intermediate_size = 64;
+  config.num_hidden_layers = 2;
+  config.num_attention_heads = 4;
+  config.num_key_value_heads = 2;
+  config.head_dim = 8;
+  config.eos_token_id = config.bos_token_id =
+      tokenizer->special_tokens().eos.value_or(tokenizer->vocab_size() - 1);
+  torch::manual_seed(2);
+  motlab::nn::Qwen2ForCausalLM model(config);
+  motlab::io::save_safetensors(dir + "/model.safetensors", model->hf_state());
+  motlab::io::HfConfig::from_json(config.to_json(), dir + "/config.json")
+      .save(dir + "/config.json");
+
+  const std::string prompt = "다음 문장의 동작을 기억하라: ";
+  const auto prompt_tokens = static_cast<int64_t>(tokenizer->encode(prompt).ids.size());
+  const std::string caption_a = "사람이 앞으로 세 걸음 걷는다", caption_b = "사람이 왼쪽으로 돈다";
+  const auto caption_a_tokens = static_cast<int64_t>(tokenizer->encode(caption_a).ids.size());
+  ASSERT_GT(caption_a_tokens, 3);
+  auto make = [&](int64_t max_tokens) {
+    return motlab::make_text_encoder(
+        motlab::Config::from_yaml_string("{_target_: qwen2_lora, model_dir: '" + dir +
+                                         "', prompt: '" + prompt +
+                                         "', max_tokens: " + std::to_string(max_tokens) +
+                                         ", latent_dim: 8, lora: {r: 2, alpha: 4, dropout: 0.0}}"),
+        motlab::BuildContext{});
+  };
+  // Room for the prompt, 2 caption tokens and [EOS]: both captions keep 2 tokens, so they differ.
+  auto encoder = make(prompt_tokens + 3);
+  encoder->eval();
+  torch::NoGradGuard no_grad;
+  encoder->reset_statistics();
+  const auto out = encoder->encode({caption_a, caption_b});
+  EXPECT_DOUBLE_EQ(encoder->statistics().at("tokens_per_query"),
+                   static_cast<double>(prompt_tokens + 3));
+  EXPECT_GT((out.mean[0] - out.mean[1]).abs().max().item<float>(), 1e-6);
+  // Enough room: the whole caption is used.
+  auto roomy = make(prompt_tokens + caption_a_tokens + 1);
+  roomy->reset_statistics();
+  roomy->encode({caption_a});
+  EXPECT_DOUBLE_EQ(roomy->statistics().at("tokens_per_query"),
+                   static_cast<double>(prompt_tokens + caption_a_tokens + 1));
+  try {
+    make(prompt_tokens + 1);
+    FAIL() << "a prompt filling max_tokens was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("prompt is"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("max_tokens"), std::string::npos) << e.what();
+  }
+}
