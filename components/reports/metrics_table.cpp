@@ -19,6 +19,7 @@ struct MetricColumn {
   std::string header, metric;
   int decimals;
   bool higher_is_better;
+  bool mark_best;  // false for descriptive columns (e.g. tokens per query)
 };
 
 class MetricsTable : public Report {
@@ -35,7 +36,7 @@ class MetricsTable : public Report {
     report::Table table;
     table.title = title_;
     for (const auto& c : columns_)
-      table.columns.push_back({c.header, "", c.higher_is_better, c.decimals});
+      table.columns.push_back({c.header, "", c.higher_is_better, c.decimals, c.mark_best});
     report::RowGroup group;
     for (const auto& r : rows_) {
       auto it = stage_dirs.find(r.run);
@@ -96,6 +97,7 @@ MOTLAB_REGISTER(
         column.metric = c.required<std::string>("metric");
         column.decimals = static_cast<int>(c.get<int64_t>("decimals", 2));
         column.higher_is_better = c.get<bool>("higher_is_better", true);
+        column.mark_best = c.get<bool>("mark_best", true);
         c.finish();
         columns.push_back(column);
       }
