@@ -1,9 +1,12 @@
 #include "framework/eval/retrieval_metrics.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "framework/core/error.h"
 
@@ -119,8 +122,36 @@ RetrievalMetrics retrieval_metrics(const torch::Tensor& sim,
   return out;
 }
 
+namespace {
+// Multi-threaded BLAS can round the last bit of a dot product differently for different thread
+// counts, which flips near-ties in the ranking: `motlab eval` (any thread count) must reproduce
+// the training run's metrics exactly, so the similarity matrix is computed on one thread.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : torch_threads_(torch::get_num_threads()) {
+    using GetThreads = int (*)();
+    if (auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")))
+      blas_threads_ = get();
+    set(1, 1);
+  }
+  ~SingleThreadedBlas() { set(torch_threads_, blas_threads_); }
+
+ private:
+  static void set(int torch_threads, int blas_threads) {
+    torch::set_num_threads(torch_threads);  // also MKL's count where LibTorch uses MKL
+    using SetThreads = void (*)(int);
+    if (blas_threads > 0)
+      if (auto put = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        put(blas_threads);
+  }
+  int torch_threads_, blas_threads_ = 0;
+};
+}  // namespace
+
 torch::Tensor cosine_similarity_matrix(const torch::Tensor& text, const torch::Tensor& motion) {
   namespace F = torch::nn::functional;
+  std::optional<SingleThreadedBlas> single_thread;
+  if (text.device().is_cpu()) single_thread.emplace();
   return torch::matmul(
       F::normalize(text.to(torch::kFloat32), F::NormalizeFuncOptions().dim(1)),
       F::normalize(motion.to(torch::kFloat32), F::NormalizeFuncOptions().dim(1)).t());

@@ -148,10 +148,25 @@ torch::Tensor TransformerDecoderLayerImpl::forward(const torch::Tensor& x,
   return norm3_->forward(h + fast_dropout(ff, p, train));
 }
 
+namespace {
+// PyTorch's nn.TransformerEncoder/Decoder (and LibTorch's) deep-copy one initialised layer, so
+// every layer starts from the same weights; TMR trains from that start.
+void start_as_copies_of_the_first(torch::nn::ModuleListImpl& layers) {
+  if (layers.size() < 2) return;
+  torch::NoGradGuard no_grad;
+  const auto first = layers[0]->named_parameters();
+  for (size_t i = 1; i < layers.size(); ++i) {
+    auto params = layers[i]->named_parameters();
+    for (const auto& item : first) params[item.key()].copy_(item.value());
+  }
+}
+}  // namespace
+
 TransformerEncoderImpl::TransformerEncoderImpl(const TransformerLayerOptions& options,
                                                int64_t num_layers) {
   layers_ = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < num_layers; ++i) layers_->push_back(TransformerEncoderLayer(options));
+  start_as_copies_of_the_first(*layers_);
 }
 
 torch::Tensor TransformerEncoderImpl::forward(const torch::Tensor& x,
@@ -166,6 +181,7 @@ TransformerDecoderImpl::TransformerDecoderImpl(const TransformerLayerOptions& op
                                                int64_t num_layers) {
   layers_ = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < num_layers; ++i) layers_->push_back(TransformerDecoderLayer(options));
+  start_as_copies_of_the_first(*layers_);
 }
 
 torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& x, const torch::Tensor& memory,

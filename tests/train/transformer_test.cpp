@@ -119,4 +119,18 @@ TEST(FastDropout, GradientIsTheMask) {
   EXPECT_TRUE(torch::allclose(x.grad(), expected));
 }
 
+TEST(Transformer, LayersStartAsCopiesOfTheFirstAsInPyTorch) {
+  motlab::nn::TransformerDecoder stack(small_options(), 3);
+  auto params = stack->named_parameters();
+  for (const auto& item : params) {
+    const std::string name = item.key();
+    if (name.rfind("layers.0.", 0) != 0) continue;
+    for (const char* other : {"layers.1.", "layers.2."}) {
+      const std::string twin = other + name.substr(9);
+      ASSERT_TRUE(params.contains(twin)) << twin;
+      EXPECT_TRUE(torch::equal(params[twin], item.value())) << twin;
+    }
+  }
+}
+
 }  // namespace
