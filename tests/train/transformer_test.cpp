@@ -94,6 +94,34 @@ TEST(Transformer, StacksNameParametersAsLibTorch) {
   EXPECT_EQ(ours.size(), reference->named_parameters().size());
 }
 
+TEST(Transformer, TrainingGradientsEqualLibTorchWithoutDropout) {
+  torch::manual_seed(6);
+  auto o = small_options();
+  o.dropout = 0.0;
+  torch::nn::TransformerDecoderLayer reference(
+      torch::nn::TransformerDecoderLayerOptions(o.d_model, o.num_heads)
+          .dim_feedforward(o.dim_feedforward)
+          .dropout(0.0)
+          .activation(torch::kGELU));
+  motlab::nn::TransformerDecoderLayer layer(o);
+  copy_parameters(*reference, *layer);
+  reference->train();
+  layer->train();
+  const torch::Tensor x = torch::randn({3, 6, o.d_model});
+  const torch::Tensor memory = torch::randn({3, 1, o.d_model});
+  const torch::Tensor padding = padding_mask(3, 6);
+  const torch::Tensor target = torch::randn({3, 6, o.d_model});
+  torch::mse_loss(reference->forward(x.transpose(0, 1), memory.transpose(0, 1), {}, {}, padding)
+                      .transpose(0, 1),
+                  target)
+      .backward();
+  torch::mse_loss(layer->forward(x, memory, padding), target).backward();
+  auto ours = layer->named_parameters();
+  for (const auto& item : reference->named_parameters())
+    EXPECT_LT((ours[item.key()].grad() - item.value().grad()).abs().max().item<float>(), 1e-6)
+        << item.key();
+}
+
 TEST(FastDropout, UnbiasedScaledSeededAndIdentityInEval) {
   const torch::Tensor x = torch::ones({1000, 1001});  // odd size: the tail of the 4-element loop
   EXPECT_TRUE(motlab::nn::fast_dropout(x, 0.1, /*training=*/false).is_same(x));
