@@ -3,5 +3,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-tools/setup.sh
+tools/setup.sh --target motlab
 build/motlab run experiment=paper_tables "$@"

@@ -2,11 +2,21 @@
 # motlab setup on a fresh Debian 12 machine (run as root, or with sudo available).
 # Idempotent and non-interactive: installs the Debian packages, the npm reference tokenizer used
 # by the tokenizer conformance test, and builds motlab into build/.
-#   tools/setup.sh            install + build
-#   tools/setup.sh --no-build install only
+#   tools/setup.sh                  install + build everything (motlab, tests, benches)
+#   tools/setup.sh --target motlab  install + build only that target (the main job needs no tests)
+#   tools/setup.sh --no-build       install only
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+build_args=()
+case "${1:-}" in
+  "") ;;
+  --no-build) ;;
+  --target)
+    [ -n "${2:-}" ] || { echo "[setup] error: --target needs a target name (e.g. motlab)" >&2; exit 2; }
+    build_args=(--target "$2") ;;
+  *) echo "[setup] error: unknown argument '$1' (expected --target <name> or --no-build)" >&2; exit 2 ;;
+esac
 
 packages=(
   build-essential cmake ninja-build ccache lld git pkg-config python3
@@ -42,6 +52,6 @@ fi
 if [ "${1:-}" != "--no-build" ]; then
   jobs=$(nproc)
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build -j "$jobs"
+  cmake --build build -j "$jobs" "${build_args[@]}"
 fi
 echo "[setup] done"
