@@ -11,6 +11,7 @@
 //     stages:
 //       sllm: [method=sllm, size=tiny]
 //       fused: [method=sllm_fused, "motion_encoder.tmr_run={stage:sllm}", ...]
+//     common: [device=cuda]   # appended to every stage's overrides (so they win)
 //     tables: {table1: ...}   # table / plot nodes written after the stages
 //     plots: {recall: ...}
 #include <sys/wait.h>
@@ -169,6 +170,7 @@ MOTLAB_REGISTER(task_family, "pipeline",
                   Options options(node, "task 'pipeline'");
                   const int jobs = static_cast<int>(options.get<int64_t>("jobs", 1));
                   Config stages_node = options.node("stages");
+                  Config common = options.has("common") ? options.node("common") : Config();
                   Config tables = options.has("tables") ? options.node("tables") : Config();
                   Config plots = options.has("plots") ? options.node("plots") : Config();
                   options.finish();
@@ -176,6 +178,8 @@ MOTLAB_REGISTER(task_family, "pipeline",
                   MOTLAB_CHECK(stages_node.is_dict() && stages_node.size() > 0,
                                stages_node.describe(),
                                ": task.stages must map stage names to override lists");
+                  MOTLAB_CHECK(common.is_null() || common.is_list(), common.describe(),
+                               ": task.common must be a list of overrides for every stage");
                   std::vector<Stage> stages;
                   std::set<std::string> names;
                   for (const auto& [name, list] : stages_node.items()) {
@@ -191,6 +195,12 @@ MOTLAB_REGISTER(task_family, "pipeline",
                                      "}, which is not an earlier stage");
                         stage.after.insert(dep);
                       }
+                    }
+                    for (size_t k = 0; !common.is_null() && k < common.size(); ++k) {
+                      stage.overrides.push_back(common.at(k).scalar_text());
+                      MOTLAB_CHECK(referenced_stages(stage.overrides.back()).empty(),
+                                   common.at(k).describe(),
+                                   ": task.common overrides cannot name a stage");
                     }
                     names.insert(name);
                     stages.push_back(stage);

@@ -85,4 +85,26 @@ TEST(Pipeline, AFailedStageFailsThePipelineAndNamesIt) {
   EXPECT_EQ(metrics(out + "/stages/first")["status"], "ok");
 }
 
+TEST(Pipeline, CommonOverridesGoToEveryStageAndWin) {
+  const std::string configs = experiment_dir();
+  motlab::write_file_atomic(configs + "/experiment/toy_common.yaml", R"(# @package _global_
+defaults:
+  - override /task: pipeline
+task:
+  common: [task.a=5]
+  stages:
+    first: [task=toy, task.a=1, task.b=xyz]
+    second: [task=toy]
+)");
+  const std::string out = motlab::test::temp_dir("pipeline_common");
+  std::string log;
+  ASSERT_EQ(run_command(motlab::test::motlab_executable() + " run --config-dir " + configs +
+                            " experiment=toy_common run.dir=" + out,
+                        &log),
+            0)
+      << log;
+  EXPECT_EQ(metrics(out + "/stages/first")["value"], 53);
+  EXPECT_EQ(metrics(out + "/stages/second")["value"], 51);
+}
+
 }  // namespace
