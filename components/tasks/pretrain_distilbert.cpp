@@ -121,10 +121,14 @@ class PretrainDistilBertTask : public Task {
       for (auto& group : optimizer.param_groups())
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(options_.lr * warm * cosine);
       torch::Tensor hidden = model->forward(inputs.to(run.device()), mask.to(run.device()));
-      torch::Tensor logits = model->mlm_logits(hidden);
-      torch::Tensor loss = torch::nn::functional::cross_entropy(
-          logits.reshape({-1, logits.size(-1)}), targets.to(run.device()).reshape({-1}),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+      // The MLM head only on the ~15% masked positions (the others carry no loss): the same loss
+      // as over every token with ignore_index, without the vocabulary projection of the rest.
+      torch::Tensor flat_targets = targets.to(run.device()).reshape({-1});
+      torch::Tensor chosen = flat_targets.ne(-100).nonzero().squeeze(1);  // [M]
+      torch::Tensor logits =
+          model->mlm_logits(hidden.reshape({-1, hidden.size(-1)}).index_select(0, chosen));
+      torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, flat_targets.index_select(0, chosen));
       optimizer.zero_grad();
       loss.backward();
       torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);

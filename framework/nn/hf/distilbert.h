@@ -65,7 +65,7 @@ class DistilBertForMaskedLmImpl : public torch::nn::Module {
  public:
   explicit DistilBertForMaskedLmImpl(const DistilBertConfig& config);
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask);
-  torch::Tensor mlm_logits(const torch::Tensor& hidden);  // [B, L, V]
+  torch::Tensor mlm_logits(const torch::Tensor& hidden);  // [..., C] -> [..., V]
   std::vector<std::pair<std::string, torch::Tensor>> hf_state() const;
   DistilBert distilbert{nullptr};
   torch::nn::Linear vocab_transform{nullptr};
