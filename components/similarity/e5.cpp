@@ -48,12 +48,7 @@ MOTLAB_REGISTER(text_similarity_family, "e5",
                 "multilingual-e5 cosine: 'query: ' prefix, mean pooling, L2 norm (needs weights)",
                 [](const Config& node, const BuildContext& ctx) -> std::shared_ptr<TextSimilarity> {
                   Options o(node, "text_similarity 'e5'");
-                  nn::SentenceEncoderOptions options;
-                  options.model_dir = o.required<std::string>("model_dir");
-                  options.tokenizer_path = o.get<std::string>("tokenizer", "");
-                  options.prefix = o.get<std::string>("prefix", options.prefix);
-                  options.max_tokens = o.get<int64_t>("max_tokens", options.max_tokens);
-                  options.batch_size = o.get<int64_t>("batch_size", options.batch_size);
+                  nn::SentenceEncoderOptions options = nn::read_sentence_encoder_options(o);
                   const std::string device = o.get<std::string>("device", "");
                   o.finish();
                   options.device = device.empty() ? ctx.device : resolve_device(device);

@@ -51,18 +51,8 @@ class DistilKoBertEncoder : public TextEncoder {
 
   Embedding encode(const std::vector<std::string>& captions) override {
     MOTLAB_CHECK(!captions.empty(), "text_encoder 'distilkobert': no caption to encode");
-    std::vector<torch::Tensor> features(captions.size());
-    std::vector<std::string> missing;
-    for (size_t i = 0; i < captions.size(); ++i) {
-      features[i] = cache_.find(captions[i]);
-      if (!features[i].defined()) missing.push_back(captions[i]);
-    }
-    if (!missing.empty()) {  // captions outside the prepared set (e.g. a user's query)
-      auto computed = token_features(missing);
-      size_t k = 0;
-      for (auto& f : features)
-        if (!f.defined()) f = computed[k++];
-    }
+    const std::vector<torch::Tensor> features = cache_.find_or_compute(
+        captions, [this](const std::vector<std::string>& batch) { return token_features(batch); });
     int64_t longest = 1;
     for (const auto& f : features) longest = std::max(longest, f.size(0));
     const int64_t batch = static_cast<int64_t>(captions.size()), dim = features[0].size(1);

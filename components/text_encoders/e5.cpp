@@ -32,18 +32,8 @@ class E5TextEncoder : public TextEncoder {
   // captions -> mean = latent = Linear(e5(caption)) [B, E].
   Embedding encode(const std::vector<std::string>& captions) override {
     MOTLAB_CHECK(!captions.empty(), "text_encoder 'e5': no caption to encode");
-    std::vector<torch::Tensor> rows(captions.size());
-    std::vector<std::string> missing;
-    for (size_t i = 0; i < captions.size(); ++i) {
-      rows[i] = cache_.find(captions[i]);
-      if (!rows[i].defined()) missing.push_back(captions[i]);
-    }
-    if (!missing.empty()) {  // captions outside the prepared set (e.g. a user's query)
-      auto computed = sentence_rows(missing);
-      size_t k = 0;
-      for (auto& r : rows)
-        if (!r.defined()) r = computed[k++];
-    }
+    const std::vector<torch::Tensor> rows = cache_.find_or_compute(
+        captions, [this](const std::vector<std::string>& batch) { return sentence_rows(batch); });
     torch::Tensor pooled = torch::cat(rows, 0).to(device_);  // [B, H]
     Embedding e;
     e.mean = projection_(pooled);
@@ -76,12 +66,7 @@ MOTLAB_REGISTER(
     "frozen multilingual-e5 sentence embedding (query: prefix, mean pool, L2) -> Linear",
     [](const Config& node, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
       Options o(node, "text_encoder 'e5'");
-      nn::SentenceEncoderOptions options;
-      options.model_dir = o.required<std::string>("model_dir");
-      options.tokenizer_path = o.get<std::string>("tokenizer", "");
-      options.prefix = o.get<std::string>("prefix", options.prefix);
-      options.max_tokens = o.get<int64_t>("max_tokens", options.max_tokens);
-      options.batch_size = o.get<int64_t>("batch_size", options.batch_size);
+      nn::SentenceEncoderOptions options = nn::read_sentence_encoder_options(o);
       const int64_t latent_dim = o.required<int64_t>("latent_dim");
       o.finish();
       MOTLAB_CHECK(latent_dim >= 1, node.describe(), ": latent_dim must be >= 1");

@@ -93,4 +93,21 @@ torch::Tensor TokenFeatureCache::find(const std::string& caption) const {
   return features_.narrow(0, begin, end - begin);
 }
 
+std::vector<torch::Tensor> TokenFeatureCache::find_or_compute(
+    const std::vector<std::string>& captions, const Compute& compute) const {
+  std::vector<torch::Tensor> features(captions.size());
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < captions.size(); ++i) {
+    features[i] = find(captions[i]);
+    if (!features[i].defined()) missing.push_back(captions[i]);
+  }
+  if (!missing.empty()) {
+    auto computed = compute(missing);
+    size_t k = 0;
+    for (auto& f : features)
+      if (!f.defined()) f = computed[k++];
+  }
+  return features;
+}
+
 }  // namespace motlab::text

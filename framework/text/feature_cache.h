@@ -28,6 +28,10 @@ class TokenFeatureCache {
 
   // [L, C] features of a caption seen by build(), or undefined.
   torch::Tensor find(const std::string& caption) const;
+  // Features of every caption, in order: from the cache, and computed (not stored) for captions
+  // outside it (e.g. a user's query).
+  std::vector<torch::Tensor> find_or_compute(const std::vector<std::string>& captions,
+                                             const Compute& compute) const;
   size_t size() const { return index_.size(); }
   const std::string& file() const { return file_; }
 

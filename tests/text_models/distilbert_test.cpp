@@ -89,9 +89,23 @@ TEST(TokenFeatureCache, ComputesOnceThenReadsTheSameFeaturesFromDisk) {
   EXPECT_TRUE(torch::equal(second.find("cde"), first.find("cde")));
   EXPECT_EQ(second.find("cde").sizes(), (std::vector<int64_t>{3, 3}));
   EXPECT_FALSE(second.find("zz").defined());
+  // Captions outside the cache are computed (in one call, only those), the rest read, in order.
+  std::vector<std::string> asked;
+  auto features = second.find_or_compute({"cde", "zz", "ab", "q"},
+                                         [&](const std::vector<std::string>& captions) {
+                                           asked = captions;
+                                           return compute(captions);
+                                         });
+  EXPECT_EQ(asked, (std::vector<std::string>{"zz", "q"}));
+  ASSERT_EQ(features.size(), 4u);
+  EXPECT_TRUE(torch::equal(features[0], first.find("cde")));
+  EXPECT_TRUE(torch::equal(features[1], torch::full({2, 3}, double('z'))));
+  EXPECT_TRUE(torch::equal(features[2], first.find("ab")));
+  EXPECT_TRUE(torch::equal(features[3], torch::full({1, 3}, double('q'))));
+  EXPECT_FALSE(second.find("zz").defined());  // not stored
   text::TokenFeatureCache other_model;
   EXPECT_FALSE(other_model.build({"ab"}, "model-y", dir, 4, compute));  // another fingerprint
-  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(calls, 4);
 }
 
 }  // namespace

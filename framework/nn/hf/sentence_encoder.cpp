@@ -8,6 +8,16 @@
 
 namespace motlab::nn {
 
+SentenceEncoderOptions read_sentence_encoder_options(Options& o) {
+  SentenceEncoderOptions options;
+  options.model_dir = o.required<std::string>("model_dir");
+  options.tokenizer_path = o.get<std::string>("tokenizer", "");
+  options.prefix = o.get<std::string>("prefix", options.prefix);
+  options.max_tokens = o.get<int64_t>("max_tokens", options.max_tokens);
+  options.batch_size = o.get<int64_t>("batch_size", options.batch_size);
+  return options;
+}
+
 MeanPooledSentenceEncoder::MeanPooledSentenceEncoder(SentenceEncoderOptions options)
     : options_(std::move(options)) {
   if (options_.tokenizer_path.empty()) options_.tokenizer_path = options_.model_dir;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/config/config.h"
 #include "framework/nn/hf/backbone.h"
 #include "framework/text/tokenizer.h"
 
@@ -27,6 +28,10 @@ struct SentenceEncoderOptions {
   torch::Device device = torch::kCPU;
   torch::ScalarType dtype = torch::kFloat32;
 };
+
+// Reads model_dir (required), tokenizer, prefix, max_tokens and batch_size from a component's
+// options (the e5 similarity and text encoder share them); device and dtype are the caller's.
+SentenceEncoderOptions read_sentence_encoder_options(Options& options);
 
 class MeanPooledSentenceEncoder {
  public:
