@@ -14,12 +14,14 @@ both hidden states. Exit status 1 when an fp32 difference exceeds --tolerance.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qwen2_parity import randomise, run_motlab  # noqa: E402
 
 DISTILKOBERT = dict(
     activation="gelu", attention_dropout=0.1, dim=768, dropout=0.1, hidden_dim=3072,
@@ -48,16 +50,6 @@ def build(arch, layers):
         cfg["num_hidden_layers"] = layers
     return XLMRobertaModel._from_config(XLMRobertaConfig(**cfg), attn_implementation="eager",
                                         torch_dtype=torch.float32), cfg["vocab_size"], 1
-
-
-def randomise(model, seed):
-    """Every parameter random (biases and LayerNorm weights too, so that they are exercised)."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            noise = torch.randn(p.shape, generator=g, dtype=torch.float32)
-            is_norm = "LayerNorm" in name or "layer_norm" in name
-            p.copy_(1.0 + 0.1 * noise if is_norm and name.endswith("weight") else 0.02 * noise)
 
 
 def mean_pool(hidden, mask):
@@ -94,11 +86,7 @@ def check(arch, args):
         with torch.no_grad():
             ref = hf(input_ids=ids.to(args.device), attention_mask=mask.to(args.device)).last_hidden_state
         ref = ref.float().cpu().numpy()
-        out = os.path.join(work, f"h_{name}.npy")
-        subprocess.run([args.motlab, "hidden-states", "--model-dir", model_dir, "--ids", ids_path,
-                        "--mask", mask_path, "--out", out, "--dtype", name, "--device", args.device],
-                       check=True)
-        ours = np.load(out)
+        ours = run_motlab(args, model_dir, ids_path, mask_path, os.path.join(work, f"h_{name}.npy"), name)
         assert ours.shape == ref.shape, (ours.shape, ref.shape)
         diff = np.abs(ours - ref)[real]
         results[name] = float(diff.max())

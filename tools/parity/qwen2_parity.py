@@ -59,12 +59,13 @@ def parse_args():
 
 
 def randomise(model, seed):
-    """Every parameter random (biases and norm weights too, so they are exercised)."""
+    """Every parameter random (biases and norm weights too, so they are exercised). Norm weights
+    (Qwen2's RMSNorm, BERT's LayerNorm, DistilBERT's *_layer_norm) stay near 1."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in model.named_parameters():
             noise = torch.randn(p.shape, generator=g, dtype=torch.float32)
-            if name.endswith("norm.weight"):
+            if name.lower().endswith("norm.weight"):
                 p.copy_(1.0 + 0.1 * noise)
             else:
                 p.copy_(0.02 * noise)

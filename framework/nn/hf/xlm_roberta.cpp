@@ -152,12 +152,14 @@ torch::Tensor XlmRobertaImpl::forward(const torch::Tensor& input_ids,
                                       const torch::Tensor& attention_mask) {
   MOTLAB_CHECK(input_ids.dim() == 2, "xlm-roberta: input_ids must be [B, L], got ",
                input_ids.sizes());
+  // A row of L real tokens needs position pad + L; checked from the shape, so the forward never
+  // waits on the device for a max().
+  const int64_t length = input_ids.size(1);
+  const int64_t most_tokens = config_.max_position_embeddings - config_.pad_token_id - 1;
+  MOTLAB_CHECK(length <= most_tokens, "xlm-roberta: ", length, " tokens exceed ", most_tokens,
+               " (max_position_embeddings ", config_.max_position_embeddings,
+               " minus the padding offset ", config_.pad_token_id + 1, ")");
   torch::Tensor positions = position_ids(input_ids, config_.pad_token_id);
-  const int64_t largest = input_ids.numel() ? positions.max().item<int64_t>() : 0;
-  MOTLAB_CHECK(largest < config_.max_position_embeddings, "xlm-roberta: ", input_ids.size(1),
-               " tokens need position ", largest, ", beyond max_position_embeddings ",
-               config_.max_position_embeddings, " (at most ",
-               config_.max_position_embeddings - config_.pad_token_id - 1, " tokens)");
   // token_type_ids are all 0 (HF's default buffer): one row of the type embedding.
   torch::Tensor h = embedding_norm(word_embeddings(input_ids) + position_embeddings(positions) +
                                    token_type_embeddings->weight[0]);
