@@ -7,19 +7,11 @@
 
 #include "experiments/cli.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 #include "framework/data/check.h"
 
 namespace motlab::cli {
 namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
 
 // Parses "<dir> [--flag value]..." into the dataset root and flags.
 std::map<std::string, std::string> parse(const std::vector<std::string>& args,
@@ -50,7 +42,7 @@ int check_command(const std::vector<std::string>& args) {
     else if (key == "split-dir")
       options.layout.split_dir = value;
     else if (key == "splits")
-      options.splits = split_commas(value);
+      options.splits = split_nonempty(value, ',');
     else if (key == "no-joints")
       options.check_joints = false;
     else
@@ -89,7 +81,7 @@ int stats_command(const std::vector<std::string>& args) {
     else if (key == "split-dir")
       layout.split_dir = value;
     else if (key == "split")
-      splits = split_commas(value);
+      splits = split_nonempty(value, ',');
     else
       MOTLAB_FAIL("motlab data stats: unknown flag --", key,
                   " (known: --text-dir, --split-dir, --split)");

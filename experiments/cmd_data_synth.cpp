@@ -8,6 +8,7 @@
 
 #include "experiments/cli.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 #include "framework/data/features.h"
 #include "framework/data/humanml3d.h"
 #include "framework/data/npy.h"
@@ -17,15 +18,6 @@
 
 namespace motlab::cli {
 namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
 
 int64_t parse_int(const std::string& flag, const std::string& value) {
   try {
@@ -61,7 +53,7 @@ int synth_command(const std::vector<std::string>& args) {
     else if (flag == "--motions")
       options.motions = parse_int(flag, value());
     else if (flag == "--language" || flag == "--languages")
-      options.languages = split_commas(value());
+      options.languages = split_nonempty(value(), ',');
     else if (flag == "--threads")
       options.threads = static_cast<int>(parse_int(flag, value()));
     else if (flag == "--std")
@@ -103,7 +95,8 @@ int render_command(const std::vector<std::string>& args) {
     else if (flag == "--text-dir")
       text_dir = value();
     else if (flag.rfind("--", 0) == 0)
-      MOTLAB_FAIL("motlab data render: unknown flag '", flag, "' (known: --out, --frames, --text-dir)");
+      MOTLAB_FAIL("motlab data render: unknown flag '", flag,
+                  "' (known: --out, --frames, --text-dir)");
     else
       positional.push_back(flag);
   }
@@ -125,7 +118,8 @@ int render_command(const std::vector<std::string>& args) {
   for (const auto& dir : dirs) {
     layout.text_dir = dir;
     if (!file_exists(layout.text_path(id))) continue;
-    for (const auto& line : humanml3d::read_captions(layout.text_path(id))) title.push_back(line.text);
+    for (const auto& line : humanml3d::read_captions(layout.text_path(id)))
+      title.push_back(line.text);
   }
   if (title.size() > 1) {
     title[1] = id + ": " + title[1];

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "experiments/cli.h"
+#include "framework/core/blas_kernels.h"
 #include "framework/core/error.h"
 #include "framework/registry/registry.h"
 
@@ -57,6 +58,7 @@ MOTLAB_COMMAND("list", "list component families, their keys and one-line help [f
 
 int main(int argc, char** argv) {
   using namespace motlab::cli;
+  motlab::use_fast_openblas_kernels(argv);
   if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
     usage();
     return argc < 2 ? 2 : 0;

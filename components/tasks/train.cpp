@@ -9,6 +9,7 @@
 #include "framework/data/data_config.h"
 #include "framework/data/dataset.h"
 #include "framework/data/npy.h"
+#include "framework/eval/caption_similarity.h"
 #include "framework/eval/protocol.h"
 #include "framework/io/atomic_file.h"
 #include "framework/run/task.h"
@@ -55,6 +56,7 @@ class TrainTask : public Task {
     for (const auto* split : {&val, &test})
       for (const auto& c : split->all_captions()) captions.push_back(c);
     model.text->prepare(captions);
+    if (model.similarity) model.similarity->prepare(captions);
 
     train::TrainerOptions options = train::trainer_options_from(config["trainer"]);
     options.dir = run.dir();
@@ -91,16 +93,15 @@ class TrainTask : public Task {
     inputs.motion = encoded.motion;
     inputs.ids = encoded.ids;
     inputs.captions = encoded.captions;
-    if (model.similarity) {
-      torch::NoGradGuard no_grad;
-      torch::Tensor e = model.similarity->embed(encoded.captions).to(torch::kCPU, torch::kFloat);
-      inputs.caption_similarity = torch::matmul(e, e.t());
-    }
+    const BuildContext ctx = run.build_context();
+    if (model.similarity)
+      inputs.caption_similarity =
+          eval::pairwise_caption_similarity(*model.similarity, encoded.captions, ctx.cache_dir)
+              .matrix;
     const auto& layout = settings.base.layout;
     inputs.id_list_dir =
         layout.split_dir.empty() ? layout.root : layout.root + "/" + layout.split_dir;
     inputs.out_dir = run.path("eval");
-    const BuildContext ctx = run.build_context();
     for (const auto& [name, node] : protocols_.items()) {
       MOTLAB_CHECK(inputs.caption_similarity.defined() || !eval_protocol_needs_similarity(node),
                    node.describe(), ": protocol '", name,

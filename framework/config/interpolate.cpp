@@ -8,6 +8,7 @@
 
 #include "framework/config/compose.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 namespace motlab {
 namespace {
@@ -93,12 +94,6 @@ std::vector<std::string> split_arguments(const std::string& text) {
   }
   args.push_back(current);
   return args;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 // Position of the resolver's ':' outside nested ${...}, or npos for a plain key.

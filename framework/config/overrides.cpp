@@ -6,18 +6,12 @@
 #include <sstream>
 
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 namespace motlab {
 namespace {
 
 const SourceLocation kCommandLine{};
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
 
 // Recursive-descent parser over one override value.
 class ValueParser {

@@ -5,14 +5,11 @@
 #include <fstream>
 
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 namespace motlab::humanml3d {
 namespace {
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
+std::string trim(const std::string& s) { return motlab::trim(s, " \t\r\n"); }
 
 double parse_time(const std::string& text, const std::string& where, const char* which) {
   std::string t = trim(text);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "framework/core/error.h"
+#include "framework/data/features.h"
 
 namespace motlab::features {
 
@@ -87,7 +88,6 @@ const std::array<std::pair<int, int>, 8>& left_right_pairs() {
 
 namespace {
 
-constexpr int kJoints = 22;
 using Frames = std::vector<std::array<Vec3, kJoints>>;
 
 Frames to_frames(const torch::Tensor& joints) {

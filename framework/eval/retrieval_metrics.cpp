@@ -148,13 +148,17 @@ class SingleThreadedBlas {
 };
 }  // namespace
 
+torch::Tensor single_threaded_matmul_t(const torch::Tensor& a, const torch::Tensor& b) {
+  std::optional<SingleThreadedBlas> single_thread;
+  if (a.device().is_cpu()) single_thread.emplace();
+  return torch::matmul(a, b.t());
+}
+
 torch::Tensor cosine_similarity_matrix(const torch::Tensor& text, const torch::Tensor& motion) {
   namespace F = torch::nn::functional;
-  std::optional<SingleThreadedBlas> single_thread;
-  if (text.device().is_cpu()) single_thread.emplace();
-  return torch::matmul(
+  return single_threaded_matmul_t(
       F::normalize(text.to(torch::kFloat32), F::NormalizeFuncOptions().dim(1)),
-      F::normalize(motion.to(torch::kFloat32), F::NormalizeFuncOptions().dim(1)).t());
+      F::normalize(motion.to(torch::kFloat32), F::NormalizeFuncOptions().dim(1)));
 }
 
 }  // namespace motlab::eval

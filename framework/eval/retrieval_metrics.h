@@ -43,4 +43,8 @@ RetrievalMetrics retrieval_metrics(const torch::Tensor& sim,
 // Cosine similarity of text [N, E] and motion [N, E] embeddings: [N, N], rows = texts.
 torch::Tensor cosine_similarity_matrix(const torch::Tensor& text, const torch::Tensor& motion);
 
+// a [N, D] @ b^T [D, M] -> [N, M], on one BLAS thread for CPU tensors, so the result is the same
+// at every thread count (see cosine_similarity_matrix).
+torch::Tensor single_threaded_matmul_t(const torch::Tensor& a, const torch::Tensor& b);
+
 }  // namespace motlab::eval

@@ -17,6 +17,13 @@
 #include "framework/io/atomic_file.h"
 
 namespace motlab::io {
+
+std::string shape_string(at::IntArrayRef shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
 namespace {
 
 constexpr uint64_t kMaxHeaderSize = 100'000'000;  // MAX_HEADER_SIZE of the reference reader
@@ -42,12 +49,6 @@ const std::vector<DtypeEntry>& dtype_table() {
       {"F6_E2M3", 6, std::nullopt},      {"F6_E3M2", 6, std::nullopt},
   };
   return table;
-}
-
-std::string shape_string(const std::vector<int64_t>& shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
 }
 
 // Detects duplicate keys in any JSON object (nlohmann keeps the last one silently).

@@ -33,6 +33,8 @@ std::optional<int> safetensors_dtype_bits(const std::string& dtype);
 std::optional<torch::ScalarType> safetensors_dtype_to_torch(const std::string& dtype);
 // The safetensors dtype string of a LibTorch scalar type; throws for unsupported types.
 std::string torch_dtype_to_safetensors(torch::ScalarType type);
+// "[2, 3]": shapes in error messages.
+std::string shape_string(at::IntArrayRef shape);
 
 class SafetensorsFile {
  public:

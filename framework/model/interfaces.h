@@ -93,6 +93,10 @@ class TextSimilarity {
   virtual ~TextSimilarity() = default;
   // Unit-norm sentence embeddings [N, D]; cosine similarity = embed(a) . embed(b).
   virtual torch::Tensor embed(const std::vector<std::string>& sentences) = 0;
+  // Called once before training with every caption the run will compare (train, val, test);
+  // a model whose embedding of a sentence does not depend on the others (e5) computes them all
+  // here and caches them on disk (BuildContext::cache_dir). Default: nothing.
+  virtual void prepare(const std::vector<std::string>& all_captions) {}
   // Identifies the model + settings (part of cache keys).
   virtual std::string fingerprint() const = 0;
 };

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "framework/core/error.h"
+#include "framework/report/table.h"
 
 namespace motlab::report {
 namespace {
@@ -93,13 +94,6 @@ std::string file_safe(const std::string& text) {
   for (char c : text)
     out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
   return out;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& separator) {

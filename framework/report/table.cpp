@@ -8,6 +8,14 @@
 #include "framework/io/atomic_file.h"
 
 namespace motlab::report {
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 namespace {
 
 std::string number(double value, int decimals) {
@@ -21,13 +29,6 @@ std::string cell_text(const Cell& cell, const Column& column, const char* plus_m
   std::string text = number(*cell.value, column.decimals);
   if (cell.std) text += std::string(plus_minus) + number(*cell.std, column.decimals);
   return text;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string latex_escape(const std::string& text) {

@@ -50,4 +50,7 @@ std::string to_latex(const Table& table);  // a booktabs tabular inside a table 
 // Writes <stem>.md, <stem>.csv and <stem>.tex (atomically) for the formats listed ("md,csv,tex").
 void write_table(const Table& table, const std::string& stem, const std::string& formats);
 
+// One CSV field: quoted (with "" for ") when it holds a comma, a quote or a newline.
+std::string csv_field(const std::string& text);
+
 }  // namespace motlab::report

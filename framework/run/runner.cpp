@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/config/overrides.h"
+#include "framework/core/blas_kernels.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -98,6 +99,7 @@ void write_metrics_json(const std::string& dir, const std::string& status, const
   out["git_sha"] = MOTLAB_GIT_SHA;
   out["motlab_version"] = kVersion;
   out["torch_version"] = torch_version();
+  out["openblas_core"] = openblas_core_name();  // kernels decide float rounding
   if (run) {
     for (const auto& [k, v] : run->infos()) out[k] = v;
     for (const auto& [k, v] : run->metrics()) {

@@ -6,9 +6,12 @@
 #include <fstream>
 
 #include "framework/config/config.h"
+#include "framework/core/error.h"
+#include "framework/eval/caption_similarity.h"
 #include "framework/eval/protocol.h"
 #include "framework/eval/retrieval_metrics.h"
 #include "framework/io/atomic_file.h"
+#include "framework/io/safetensors.h"
 #include "tests/support/paths.h"
 
 using namespace motlab::eval;
@@ -154,4 +157,58 @@ TEST(Protocols, DissimilarFromAnIdListOrFarthestPoint) {
   EXPECT_DOUBLE_EQ(listed.at("dissimilar/t2m/len"), 3);
   motlab::write_file_atomic(in.out_dir + "/nsim_test.txt", "999999\n");
   EXPECT_THROW(protocol("{_target_: dissimilar}")->evaluate(in), motlab::Error);
+}
+
+namespace {
+// A similarity model that counts how often it is asked: rows are fixed unit vectors per caption.
+class CountingSimilarity : public motlab::TextSimilarity {
+ public:
+  torch::Tensor embed(const std::vector<std::string>& sentences) override {
+    ++calls;
+    std::vector<torch::Tensor> rows;
+    for (const auto& s : sentences) {
+      const float a = static_cast<float>(s.size());
+      torch::Tensor r = torch::tensor({a, 1.0f, static_cast<float>(s[0])});
+      rows.push_back(r / r.norm());
+    }
+    return torch::stack(rows);
+  }
+  std::string fingerprint() const override { return "counting"; }
+  int calls = 0;
+};
+}  // namespace
+
+TEST(CaptionSimilarity, PairwiseMatrixIsCachedPerModelAndCaptionList) {
+  const std::string dir = motlab::test::temp_dir("caption_similarity_cache");
+  CountingSimilarity model;
+  const std::vector<std::string> captions = {"aa", "b", "cccc", "aa"};
+  CaptionSimilarity first = pairwise_caption_similarity(model, captions, dir);
+  torch::Tensor e = model.embed(captions);
+  EXPECT_TRUE(torch::allclose(first.matrix, torch::matmul(e, e.t()), 0, 1e-6));
+  EXPECT_FALSE(first.from_disk);
+  EXPECT_TRUE(motlab::file_exists(first.file));
+  model.calls = 0;
+  CaptionSimilarity second = pairwise_caption_similarity(model, captions, dir);
+  EXPECT_TRUE(second.from_disk);
+  EXPECT_EQ(model.calls, 0);
+  EXPECT_TRUE(torch::equal(second.matrix, first.matrix));
+  // Another caption order is another matrix and another file.
+  CaptionSimilarity reordered = pairwise_caption_similarity(model, {"b", "aa", "cccc", "aa"}, dir);
+  EXPECT_FALSE(reordered.from_disk);
+  EXPECT_NE(reordered.file, first.file);
+  EXPECT_FLOAT_EQ(reordered.matrix[0][1].item<float>(), first.matrix[1][0].item<float>());
+  // No cache directory: computed, nothing written.
+  CaptionSimilarity uncached = pairwise_caption_similarity(model, captions, "");
+  EXPECT_TRUE(uncached.file.empty());
+  EXPECT_TRUE(torch::equal(uncached.matrix, first.matrix));
+  // A cache file of the wrong shape is an error naming the file, not a silent wrong matrix.
+  motlab::io::save_safetensors(first.file, {{"similarity", torch::zeros({3, 3})}});
+  try {
+    pairwise_caption_similarity(model, captions, dir);
+    FAIL() << "a mis-shaped cache file was accepted";
+  } catch (const motlab::Error& err) {
+    const std::string what = err.what();
+    EXPECT_NE(what.find(first.file), std::string::npos) << what;
+    EXPECT_NE(what.find("[4, 4]"), std::string::npos) << what;
+  }
 }

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "framework/core/blas_kernels.h"
+
 int main(int argc, char** argv) {
+  motlab::use_fast_openblas_kernels(argv);  // before gtest parses (and edits) argv
   ::testing::InitGoogleTest(&argc, argv);
   // Tests are small; one intra-op thread keeps ctest -j2 from oversubscribing the two cores.
   torch::set_num_threads(1);

@@ -26,7 +26,7 @@ void write_retrieval_dataset(const std::string& root, const RetrievalDatasetSize
   std::string split_text[3];
   const int64_t total = sizes.train + sizes.val + sizes.test;
   for (int64_t n = 0; n < total; ++n) {
-    char id[16];
+    char id[24];  // any int64 fits
     std::snprintf(id, sizeof(id), "%06lld", static_cast<long long>(n));
     const size_t action = static_cast<size_t>(n) % actions.size();
     const size_t speed = (static_cast<size_t>(n) / actions.size()) % speeds.size();

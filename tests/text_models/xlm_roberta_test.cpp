@@ -213,6 +213,31 @@ TEST(E5Similarity, MeanPooledQueryPrefixedUnitEmbeddingsInInputOrder) {
   EXPECT_THROW(make_text_similarity(empty, BuildContext{}), Error);
 }
 
+TEST(E5Similarity, PreparedCaptionsAreCachedOnDiskAndGiveTheSameRows) {
+  const std::string dir = tiny_e5_folder("e5_similarity_cache");
+  BuildContext ctx;
+  ctx.cache_dir = test::temp_dir("e5_similarity_cache_files");
+  Config node = Config::from_yaml_string("_target_: e5\nmodel_dir: " + dir + "\n");
+  const std::vector<std::string> captions = {"사람이 걷는다", "사람이 앞으로 뛰어간다",
+                                             "한 남자가 손을 흔든다"};
+  auto uncached = make_text_similarity(node, BuildContext{});
+  torch::Tensor expected =
+      uncached->embed({"사람이 점프한다", "사람이 걷는다", "한 남자가 손을 흔든다"});
+  auto first = make_text_similarity(node, ctx);
+  first->prepare(captions);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(ctx.cache_dir))
+    files.push_back(entry.path().string());
+  ASSERT_EQ(files.size(), 1u);
+  const auto written = fs::last_write_time(files[0]);
+  // A second instance (another stage) reads the file; a caption outside it is computed.
+  auto second = make_text_similarity(node, ctx);
+  second->prepare(captions);
+  EXPECT_EQ(fs::last_write_time(files[0]), written);
+  torch::Tensor got = second->embed({"사람이 점프한다", "사람이 걷는다", "한 남자가 손을 흔든다"});
+  EXPECT_LT((got - expected).abs().max().item<double>(), 1e-6);
+}
+
 TEST(E5TextEncoder, CachesFrozenEmbeddingsAndTrainsOnlyItsLinear) {
   const std::string dir = tiny_e5_folder("e5_encoder");
   BuildContext ctx;

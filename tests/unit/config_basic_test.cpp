@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
+#include <strings.h>
+
+#include <cstdlib>
 
 #include "framework/config/config.h"
+#include "framework/core/blas_kernels.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 using motlab::Config;
 
@@ -52,4 +57,28 @@ TEST(ConfigBasic, OptionsRejectUnknownKeys) {
   EXPECT_DOUBLE_EQ(options.get<double>("lr", 1.0), 0.1);
   EXPECT_EQ(options.get<int>("absent", 7), 7);
   EXPECT_THROW(options.finish(), motlab::Error);
+}
+
+TEST(Strings, TrimAndSplitNonEmpty) {
+  EXPECT_EQ(motlab::trim("  a b\t"), "a b");
+  EXPECT_EQ(motlab::trim(" \t "), "");
+  EXPECT_EQ(motlab::trim("x\r\n"), "x\r\n");  // default blanks: space and tab only
+  EXPECT_EQ(motlab::trim("x\r\n", " \t\r\n"), "x");
+  EXPECT_EQ(motlab::split_nonempty("a,,b,", ','), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(motlab::split_nonempty("", ','), std::vector<std::string>{});
+  EXPECT_EQ(motlab::split_nonempty("ko", ','), std::vector<std::string>{"ko"});
+}
+
+// The test binaries start through use_fast_openblas_kernels like motlab: OpenBLAS runs the kernel
+// set named in OPENBLAS_CORETYPE, and is never left on its generic fallback on an AVX2 CPU.
+TEST(BlasKernels, OpenBlasUsesTheChosenKernels) {
+  const std::string core = motlab::openblas_core_name();
+  if (core.empty()) GTEST_SKIP() << "BLAS is not OpenBLAS";
+  if (const char* chosen = std::getenv("OPENBLAS_CORETYPE")) {
+    EXPECT_EQ(strcasecmp(core.c_str(), chosen), 0) << core << " vs " << chosen;
+  } else {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      EXPECT_NE(strcasecmp(core.c_str(), "prescott"), 0);
+  }
 }

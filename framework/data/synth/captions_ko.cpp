@@ -89,7 +89,9 @@ std::string with_object_particle(const std::string& noun) {
 
 }  // namespace korean
 
+// In a namespace of its own: a unity build compiles this file together with others.
 namespace {
+namespace korean_clauses {
 
 struct Word {
   std::string text, tag;
@@ -445,9 +447,11 @@ void add(std::vector<Word>& out, const std::vector<Word>& words) {
   out.insert(out.end(), words.begin(), words.end());
 }
 
+}  // namespace korean_clauses
 }  // namespace
 
 Caption caption_ko(const std::vector<Action>& actions, Rng& rng) {
+  using namespace korean_clauses;
   MOTLAB_CHECK(!actions.empty(), "caption_ko: no actions");
   std::vector<Clause> clauses;
   for (const auto& a : actions) clauses.push_back(make_clause(a, rng));

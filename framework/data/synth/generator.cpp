@@ -37,7 +37,7 @@ double smoothstep(double x) {
 }
 
 std::string motion_id(int64_t index) {
-  char buffer[16];
+  char buffer[24];  // any int64 fits
   std::snprintf(buffer, sizeof(buffer), "%06lld", static_cast<long long>(index));
   return buffer;
 }

@@ -1,0 +1,21 @@
+// OpenBLAS picks its compute kernels from the CPU model when it loads. Debian 12's OpenBLAS
+// (0.3.21) does not know CPUs released after it (e.g. Intel Xeon family 6 model 207) and falls
+// back to its generic "Prescott" SSE3 kernels; on such a 2-core VM a DistilBERT pretraining step
+// ran 2.4x slower than with its SkylakeX kernels (3.27 vs 7.99 steps/s, same losses). The kernel
+// set can only be chosen through OPENBLAS_CORETYPE before the library loads, so the motlab entry
+// points call this first: it re-executes the program once with the variable set.
+#pragma once
+#include <string>
+
+namespace motlab {
+
+// When OPENBLAS_CORETYPE is unset and OpenBLAS fell back to Prescott on a CPU with AVX-512
+// (SkylakeX kernels) or AVX2 + FMA (Haswell kernels), sets it and execv()s /proc/self/exe with
+// the same arguments (never returns then). Otherwise returns without doing anything. Set
+// OPENBLAS_CORETYPE yourself to keep a kernel set (e.g. =Prescott for the old behaviour).
+void use_fast_openblas_kernels(char** argv);
+
+// OpenBLAS's kernel set ("SkylakeX", "Prescott", ...), or "" when BLAS is not OpenBLAS.
+std::string openblas_core_name();
+
+}  // namespace motlab
