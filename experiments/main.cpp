@@ -3,8 +3,8 @@
 #include <map>
 
 #include "experiments/cli.h"
-#include "framework/core/blas_kernels.h"
 #include "framework/core/error.h"
+#include "framework/core/process_setup.h"
 #include "framework/registry/registry.h"
 
 namespace motlab::cli {
@@ -59,6 +59,7 @@ MOTLAB_COMMAND("list", "list component families, their keys and one-line help [f
 int main(int argc, char** argv) {
   using namespace motlab::cli;
   motlab::use_fast_openblas_kernels(argv);
+  motlab::keep_freed_memory_for_reuse();
   if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
     usage();
     return argc < 2 ? 2 : 0;

@@ -2,8 +2,8 @@
 // nn::TransformerEncoderLayer / nn::TransformerDecoderLayer (same parameter names and init), with
 // one difference in how dropout draws its mask on CPU: LibTorch 1.13 without MKL draws a 64-bit
 // number per element (bernoulli_), which was ~40% of a TMR training step on 2 cores. fast_dropout
-// takes 16 bits per element (p quantised to 1/65536) from a splitmix64 stream seeded by one draw
-// of the seeded torch generator.
+// takes 16 bits per element (p quantised to 1/65536) from a counter-based splitmix64 stream (a
+// vectorised loop) seeded by one draw of the seeded torch generator.
 #pragma once
 #include <torch/torch.h>
 

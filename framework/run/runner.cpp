@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/config/overrides.h"
-#include "framework/core/blas_kernels.h"
+#include "framework/core/process_setup.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"

@@ -136,6 +136,14 @@ TEST(FastDropout, UnbiasedScaledSeededAndIdentityInEval) {
   torch::manual_seed(11);
   EXPECT_TRUE(torch::equal(motlab::nn::fast_dropout(x, 0.1, true), a));
   EXPECT_FALSE(torch::equal(motlab::nn::fast_dropout(x, 0.1, true), a));  // the stream advances
+  // Draws are independent: neighbours in a word, across words, and a row apart drop together
+  // at p^2 = 0.01 (std of each share ~0.0001).
+  const torch::Tensor dropped_mask = (a == 0).to(torch::kDouble).flatten();
+  for (int64_t lag : {1, 4, 1001}) {
+    const torch::Tensor both = dropped_mask.narrow(0, 0, dropped_mask.numel() - lag) *
+                               dropped_mask.narrow(0, lag, dropped_mask.numel() - lag);
+    EXPECT_NEAR(both.mean().item<double>(), 0.01, 0.0006) << "lag " << lag;
+  }
 }
 
 TEST(FastDropout, GradientIsTheMask) {

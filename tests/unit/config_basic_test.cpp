@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "framework/config/config.h"
-#include "framework/core/blas_kernels.h"
+#include "framework/core/process_setup.h"
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
 
@@ -78,7 +78,8 @@ TEST(BlasKernels, OpenBlasUsesTheChosenKernels) {
     EXPECT_EQ(strcasecmp(core.c_str(), chosen), 0) << core << " vs " << chosen;
   } else {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
       EXPECT_NE(strcasecmp(core.c_str(), "prescott"), 0);
+    }
   }
 }

@@ -1,6 +1,9 @@
-#include "framework/core/blas_kernels.h"
+#include "framework/core/process_setup.h"
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include <strings.h>
@@ -32,6 +35,13 @@ void use_fast_openblas_kernels(char** argv) {
   ::unsetenv("OPENBLAS_CORETYPE");
 #else
   (void)argv;
+#endif
+}
+
+void keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
 

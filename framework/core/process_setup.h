@@ -1,3 +1,5 @@
+// Process-wide settings the motlab entry points (the CLI and the test binaries) apply first.
+//
 // OpenBLAS picks its compute kernels from the CPU model when it loads. Debian 12's OpenBLAS
 // (0.3.21) does not know CPUs released after it (e.g. Intel Xeon family 6 model 207) and falls
 // back to its generic "Prescott" SSE3 kernels; on such a 2-core VM a DistilBERT pretraining step
@@ -17,5 +19,11 @@ void use_fast_openblas_kernels(char** argv);
 
 // OpenBLAS's kernel set ("SkylakeX", "Prescott", ...), or "" when BLAS is not OpenBLAS.
 std::string openblas_core_name();
+
+// glibc returns blocks above its mmap threshold (at most 32 MB) to the kernel on free, so each
+// large activation (TMR's [32, 4, 198, 198] attention weights: 20 MB) costs fresh page faults on
+// every step. Raising the mmap and trim thresholds keeps freed memory for reuse: TMR training
+// steps 6% faster, peak RSS about the same (measured). Does nothing outside glibc.
+void keep_freed_memory_for_reuse();
 
 }  // namespace motlab
