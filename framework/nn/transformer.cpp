@@ -11,27 +11,28 @@
 namespace motlab::nn {
 
 namespace {
-// mask[j] = scale when the j-th 16-bit draw >= threshold, else 0. Word k (4 draws) is
-// splitmix64's output for counter k: every word is computed independently of the others, so the
-// loop vectorises; target_clones builds it for AVX-512 and AVX2 CPUs too (chosen at load time),
-// and every version gives the same bits.
+// splitmix64's output number `counter` (0-based) of the stream seeded with `seed`.
+inline uint64_t splitmix64_at(uint64_t seed, uint64_t counter) {
+  uint64_t z = seed + (counter + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// mask[j] = scale when the j-th 16-bit draw >= threshold, else 0; word k holds draws 4k..4k+3.
+// Every word is computed from its counter alone, so the loop vectorises; target_clones builds it
+// for AVX-512 and AVX2 CPUs too (chosen at load time), and every version gives the same bits.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
 #endif
 void fill_dropout_mask(float* mask, int64_t n, uint64_t seed, uint32_t threshold, float scale) {
   const int64_t words = n / 4;
   for (int64_t k = 0; k < words; ++k) {
-    uint64_t z = seed + static_cast<uint64_t>(k + 1) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
+    const uint64_t z = splitmix64_at(seed, static_cast<uint64_t>(k));
     for (int lane = 0; lane < 4; ++lane)
       mask[4 * k + lane] = ((z >> (16 * lane)) & 0xFFFFu) >= threshold ? scale : 0.0f;
   }
-  uint64_t z = seed + static_cast<uint64_t>(words + 1) * 0x9E3779B97F4A7C15ull;  // the tail
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
+  uint64_t z = splitmix64_at(seed, static_cast<uint64_t>(words));  // the last 0-3 elements
   for (int64_t j = 4 * words; j < n; ++j, z >>= 16)
     mask[j] = (z & 0xFFFFu) >= threshold ? scale : 0.0f;
 }
