@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/config/overrides.h"
-#include "framework/core/process_setup.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/core/process_setup.h"
 #include "framework/core/progress.h"
 #include "framework/io/atomic_file.h"
 #include "framework/run/task.h"

@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "framework/config/config.h"
-#include "framework/core/process_setup.h"
 #include "framework/core/error.h"
+#include "framework/core/process_setup.h"
 #include "framework/core/strings.h"
 
 using motlab::Config;
