@@ -58,8 +58,7 @@ MOTLAB_COMMAND("list", "list component families, their keys and one-line help [f
 
 int main(int argc, char** argv) {
   using namespace motlab::cli;
-  motlab::use_fast_openblas_kernels(argv);
-  motlab::keep_freed_memory_for_reuse();
+  motlab::set_up_process(argv);
   if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
     usage();
     return argc < 2 ? 2 : 0;

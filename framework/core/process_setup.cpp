@@ -45,4 +45,9 @@ void keep_freed_memory_for_reuse() {
 #endif
 }
 
+void set_up_process(char** argv) {
+  use_fast_openblas_kernels(argv);
+  keep_freed_memory_for_reuse();
+}
+
 }  // namespace motlab

@@ -1,4 +1,5 @@
-// Process-wide settings the motlab entry points (the CLI and the test binaries) apply first.
+// Process-wide settings the motlab entry points (the CLI and the test binaries) apply first,
+// through set_up_process.
 //
 // OpenBLAS picks its compute kernels from the CPU model when it loads. Debian 12's OpenBLAS
 // (0.3.21) does not know CPUs released after it (e.g. Intel Xeon family 6 model 207) and falls
@@ -25,5 +26,8 @@ std::string openblas_core_name();
 // every step. Raising the mmap and trim thresholds keeps freed memory for reuse: TMR training
 // steps 6% faster, peak RSS about the same (measured). Does nothing outside glibc.
 void keep_freed_memory_for_reuse();
+
+// Both of the above, in that order: the first thing main() does.
+void set_up_process(char** argv);
 
 }  // namespace motlab

@@ -69,7 +69,7 @@ TEST(Strings, TrimAndSplitNonEmpty) {
   EXPECT_EQ(motlab::split_nonempty("ko", ','), std::vector<std::string>{"ko"});
 }
 
-// The test binaries start through use_fast_openblas_kernels like motlab: OpenBLAS runs the kernel
+// The test binaries start through set_up_process like motlab: OpenBLAS runs the kernel
 // set named in OPENBLAS_CORETYPE, and is never left on its generic fallback on an AVX2 CPU.
 TEST(BlasKernels, OpenBlasUsesTheChosenKernels) {
   const std::string core = motlab::openblas_core_name();
