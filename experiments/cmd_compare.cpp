@@ -45,10 +45,7 @@ int compare_command(const std::vector<std::string>& args) {
       MOTLAB_CHECK(k + 1 < args.size(), "motlab compare: ", a, " needs a value\n", kCompareUsage);
       return args[++k];
     };
-    if (a == "--help" || a == "-h") {
-      std::cout << kCompareUsage;
-      return 0;
-    } else if (a == "--by") {
+    if (a == "--by") {
       by = report::split_list(value());
       by_given = true;
     } else if (a == "--metric") {
@@ -134,4 +131,4 @@ int compare_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("compare",
                "aggregate runs or sweeps: group by swept keys, mean +- std tables and SVG plots",
-               motlab::cli::compare_command);
+               motlab::cli::kCompareUsage, motlab::cli::compare_command);

@@ -106,7 +106,15 @@ int stats_command(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace motlab::cli
 
-MOTLAB_COMMAND("data check", "validate a HumanML3D-layout dataset folder; lists every problem",
-               motlab::cli::check_command);
+MOTLAB_COMMAND(
+    "data check", "validate a HumanML3D-layout dataset folder; lists every problem",
+    "usage: motlab data check <dir> [--text-dir D] [--split-dir D] [--splits a,b,c]\n"
+    "                         [--no-joints]\n"
+    "  checks motions (new_joint_vecs/, new_joints/), captions (<text-dir>, default\n"
+    "  texts/), splits and Mean/Std; prints every problem with its file; exit 1 if any\n",
+    motlab::cli::check_command);
 MOTLAB_COMMAND("data stats", "caption and length statistics of a HumanML3D-layout dataset",
+               "usage: motlab data stats <dir> [--text-dir D] [--split-dir D] [--split S]\n"
+               "  captions per motion, vocabulary, words per caption (eojeol: whitespace-\n"
+               "  separated), shares of >= 15 / >= 20 words, duplicates, frame counts\n",
                motlab::cli::stats_command);

@@ -137,6 +137,14 @@ int render_command(const std::vector<std::string>& args) {
 MOTLAB_COMMAND("data synth",
                "generate the built-in procedural Korean dataset (HumanML3D layout; --out, --seed, "
                "--motions, --language)",
+               "usage: motlab data synth [--out DIR] [--seed N] [--motions N] [--language ko,en]\n"
+               "                         [--threads N] [--no-mirror] [--std group|per_dim]\n"
+               "                         [--min-frames N] [--max-frames N] [--force]\n"
+               "  writes the procedural dataset in the HumanML3D layout (default folder: the one\n"
+               "  data=synth_ko uses, under $MOTLAB_DATA_DIR or data_cache/); --force rewrites\n",
                motlab::cli::synth_command);
 MOTLAB_COMMAND("data render", "draw a motion as a strip of stick figures (SVG): <dataset> <id>",
+               "usage: motlab data render <dataset> <id> [--out FILE.svg] [--frames N]\n"
+               "                          [--text-dir D]\n"
+               "  draws N frames (default 8) of the motion's joints with its captions\n",
                motlab::cli::render_command);

@@ -15,7 +15,9 @@
 
 #include "experiments/cli.h"
 #include "framework/config/compose.h"
+#include "framework/config/search_path.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 #include "framework/data/npy.h"
 #include "framework/eval/protocol.h"
 #include "framework/io/atomic_file.h"
@@ -51,6 +53,16 @@ void write_metrics(const std::string& dir, const std::map<std::string, double>& 
   write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
 }
 
+const char* kEvalUsage =
+    "usage: motlab eval <run dir> [--out DIR]\n"
+    "  re-evaluates a trained run from its saved test embeddings with the protocols of its\n"
+    "  config and checks every number against the run's metrics.json (exit 1 if one differs)\n"
+    "       motlab eval --text-emb T.npy --motion-emb M.npy [--captions F] [--ids F]\n"
+    "                   [--caption-sim S.npy] [--protocols all,threshold,...]\n"
+    "                   [--id-list-dir D] [--out DIR]\n"
+    "  evaluates embeddings from any tool (row i of T pairs with row i of M) with motlab's\n"
+    "  protocols (option names of configs/protocol/; default all,small_batches,long)\n";
+
 // `motlab eval <run dir>`: the run's saved embeddings + its resolved config's protocols.
 int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& rest) {
   std::string out_dir;
@@ -76,17 +88,10 @@ int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& res
   in.captions = read_lines(emb + "test_captions.txt");
   if (file_exists(emb + "test_caption_similarity.npy"))
     in.caption_similarity = npy::load(emb + "test_caption_similarity.npy");
-  if (config.has("data.root")) {
-    const std::string split_dir =
-        config.has("data.split_dir") ? config["data"]["split_dir"].as_string() : "";
-    in.id_list_dir =
-        config["data"]["root"].as_string() + (split_dir.empty() ? "" : "/" + split_dir);
-  }
+  if (config.has("data")) in.id_list_dir = eval::id_list_dir_of(config["data"]);
   in.out_dir = out_dir;
-  std::map<std::string, double> metrics;
-  for (const auto& [name, node] : config["task"]["protocols"].items())
-    for (const auto& kv : eval::make_eval_protocol(node, BuildContext{})->evaluate(in))
-      metrics[kv.first] = kv.second;
+  const std::map<std::string, double> metrics =
+      eval::run_protocols(config["task"]["protocols"], in, BuildContext{});
   print_metrics(metrics);
   // The run's own numbers: every recomputed metric must match what training wrote.
   const std::string metrics_path = run_dir + "/metrics.json";
@@ -154,18 +159,23 @@ int eval_command(const std::vector<std::string>& args) {
   in.id_list_dir = flags.count("id-list-dir") ? flags["id-list-dir"] : "";
   in.out_dir = flags.count("out") ? flags["out"] : "";
   if (!in.out_dir.empty()) make_dirs(in.out_dir);
-  std::string protocols = flags.count("protocols") ? flags["protocols"] : "all,small_batches,long";
-  std::map<std::string, double> metrics;
-  std::stringstream list(protocols);
-  std::string name;
-  const std::string config_dir = default_config_dir();
-  while (std::getline(list, name, ',')) {
-    const std::string option = config_dir + "/protocol/" + name + ".yaml";
-    MOTLAB_CHECK(file_exists(option), "motlab eval: no protocol option '", name, "' (", option,
-                 ")");
-    auto protocol = eval::make_eval_protocol(Config::from_yaml_file(option), BuildContext{});
-    for (const auto& kv : protocol->evaluate(in)) metrics[kv.first] = kv.second;
+  // Each name is an option of the protocol group (on the config search path) and the entry name
+  // of its metrics.
+  const std::string names =
+      flags.count("protocols") ? flags["protocols"] : "all,small_batches,long15,long20";
+  std::vector<std::string> dirs{default_config_dir()};
+  for (const auto& dir : extra_config_folders()) dirs.push_back(dir);
+  const ConfigSearchPath paths(dirs);
+  std::vector<Config::Item> entries;
+  for (const auto& name : split_nonempty(names, ',')) {
+    const std::string option = paths.find("protocol/" + name + ".yaml");
+    MOTLAB_CHECK(!option.empty(), "motlab eval: --protocols names '", name,
+                 "', which is not an option of the protocol group (options: ",
+                 join_names(paths.options_of("protocol")), ")");
+    entries.emplace_back(name, Config::from_yaml_file(option));
   }
+  const std::map<std::string, double> metrics =
+      eval::run_protocols(Config::dict(entries), in, BuildContext{});
   if (!in.out_dir.empty()) write_metrics(in.out_dir, metrics);
   print_metrics(metrics);
   return 0;
@@ -177,4 +187,4 @@ int eval_command(const std::vector<std::string>& args) {
 MOTLAB_COMMAND("eval",
                "evaluate a trained run (<run dir>) or embeddings from any tool (--text-emb T.npy "
                "--motion-emb M.npy)",
-               motlab::cli::eval_command);
+               motlab::cli::kEvalUsage, motlab::cli::eval_command);

@@ -18,7 +18,7 @@
 namespace motlab::cli {
 namespace {
 
-const char* kUsage =
+const char* kHiddenStatesUsage =
     "usage: motlab hidden-states --model-dir D --ids ids.npy [--mask mask.npy] --out h.npy\n"
     "                            [--dtype f32|bf16] [--device cpu|cuda]\n"
     "                            [--adapter peft_dir] [--save-adapter out_dir]\n"
@@ -32,10 +32,7 @@ int hidden_states_command(const std::vector<std::string>& args) {
       MOTLAB_CHECK(k + 1 < args.size(), "motlab hidden-states: ", flag, " needs a value");
       return args[++k];
     };
-    if (args[k] == "--help" || args[k] == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (args[k] == "--model-dir") {
+    if (args[k] == "--model-dir") {
       model_dir = value("--model-dir");
     } else if (args[k] == "--ids") {
       ids_path = value("--ids");
@@ -52,11 +49,12 @@ int hidden_states_command(const std::vector<std::string>& args) {
     } else if (args[k] == "--device") {
       device = value("--device");
     } else {
-      MOTLAB_FAIL("motlab hidden-states: unknown argument '", args[k], "'\n", kUsage);
+      MOTLAB_FAIL("motlab hidden-states: unknown argument '", args[k], "'\n", kHiddenStatesUsage);
     }
   }
   MOTLAB_CHECK(!model_dir.empty() && !ids_path.empty() && !out_path.empty(),
-               "motlab hidden-states: --model-dir, --ids and --out are required\n", kUsage);
+               "motlab hidden-states: --model-dir, --ids and --out are required\n",
+               kHiddenStatesUsage);
   HfBackboneOptions options;
   options.model_dir = model_dir;
   options.device = resolve_device(device);
@@ -97,6 +95,6 @@ int hidden_states_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("hidden-states",
                "last hidden states of a Hugging Face backbone (qwen2, distilbert, ...) for ids.npy",
-               hidden_states_command);
+               kHiddenStatesUsage, hidden_states_command);
 
 }  // namespace motlab::cli

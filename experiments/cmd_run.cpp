@@ -1,5 +1,5 @@
 // motlab run [-m|--multirun] [--config-dir D] [--config-name N] [--cfg job] [--resolve]
-//            [--info defaults] [overrides...]
+//            [--info defaults] [--job-dir D --job-num N] [overrides...]
 #include <iostream>
 
 #include "experiments/cli.h"
@@ -10,9 +10,24 @@
 namespace motlab::cli {
 namespace {
 
+const char* kRunUsage =
+    "usage: motlab run [-m] [--config-dir D] [--config-name N] [--cfg job] [--resolve]\n"
+    "                  [--info defaults] [key=value ...]\n"
+    "  -m, --multirun     expand sweeps (a,b  range(..)  choice(..)  sweep.params) into jobs\n"
+    "  --config-dir D     primary config folder instead of the built-in configs/\n"
+    "  --config-name N    primary config (default: config)\n"
+    "  --cfg job          print the composed config and exit (--resolve: interpolated)\n"
+    "  --info defaults    print the final defaults list and exit\n"
+    "  --job-dir D        write the job into D (sweeps and pipelines pass it to their jobs)\n"
+    "  --job-num N        the job's number in its sweep (${motlab:job.num})\n"
+    "Further config folders: motlab --config-path DIR run ...; plugins: motlab --plugin LIB run\n"
+    "... or a `plugins:` list in a config.\n";
+
 int run_command(const std::vector<std::string>& args) {
   RunRequest request;
   bool print_config = false, resolve_config = false, info_defaults = false;
+  std::string job_dir;
+  int job_num = 0;
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
     auto next = [&](const char* what) -> std::string {
@@ -21,7 +36,7 @@ int run_command(const std::vector<std::string>& args) {
     };
     if (a == "-m" || a == "--multirun") {
       request.multirun = true;
-    } else if (a == "--config-dir" || a == "-cp") {
+    } else if (a == "--config-dir") {
       request.config_dir = next("a directory");
     } else if (a == "--config-name" || a == "-cn") {
       request.config_name = next("a config name");
@@ -35,22 +50,27 @@ int run_command(const std::vector<std::string>& args) {
       std::string what = next("'defaults'");
       MOTLAB_CHECK(what == "defaults", "motlab run: --info supports 'defaults', got '", what, "'");
       info_defaults = true;
-    } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: motlab run [-m] [--config-dir D] [--config-name N] [--cfg job] "
-                   "[--resolve] [--info defaults] [key=value ...]\n";
-      return 0;
+    } else if (a == "--job-dir") {
+      job_dir = next("a directory");
+    } else if (a == "--job-num") {
+      const std::string text = next("a number");
+      size_t used = 0;
+      try {
+        job_num = std::stoi(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      MOTLAB_CHECK(used == text.size() && job_num >= 0, "motlab run: --job-num needs a number ",
+                   ">= 0, got '", text, "'");
     } else {
       MOTLAB_CHECK(a.empty() || a[0] != '-' || a.rfind("~", 0) == 0, "motlab run: unknown flag '",
-                   a, "'");
+                   a, "' (see motlab run --help)");
       request.overrides.push_back(a);
     }
   }
   if (print_config || info_defaults) {
     expand_sweep(request.overrides, Config(), request.multirun);  // rejects bare sweeps
-    ComposeRequest compose_request{
-        request.config_dir.empty() ? default_config_dir() : request.config_dir, request.config_name,
-        request.overrides};
-    Composed composed = compose(compose_request);
+    Composed composed = compose_for_run(request);
     if (info_defaults) std::cout << render_defaults(composed.defaults);
     if (print_config) {
       Config out = composed.config;
@@ -66,13 +86,11 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (request.multirun) return run_sweep(request);
   expand_sweep(request.overrides, Config(), false);  // a comma list without -m is an error
-  const char* job_dir = std::getenv("MOTLAB_JOB_DIR");
-  const char* job_num = std::getenv("MOTLAB_JOB_NUM");
-  return run_job(request, job_dir ? job_dir : "", job_num ? std::atoi(job_num) : 0);
+  return run_job(request, job_dir, job_num);
 }
 
 }  // namespace
 }  // namespace motlab::cli
 
 MOTLAB_COMMAND("run", "compose a config and run its task (-m: a sweep of jobs)",
-               motlab::cli::run_command);
+               motlab::cli::kRunUsage, motlab::cli::run_command);

@@ -8,8 +8,10 @@
 #include <iostream>
 
 #include "experiments/cli.h"
+#include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/core/strings.h"
 #include "framework/io/atomic_file.h"
 #include "framework/report/runs.h"
 #include "framework/run/runner.h"
@@ -37,10 +39,7 @@ int table_command(const std::vector<std::string>& args) {
       MOTLAB_CHECK(k + 1 < args.size(), "motlab table: ", a, " needs a value\n", kTableUsage);
       return args[++k];
     };
-    if (a == "--help" || a == "-h") {
-      std::cout << kTableUsage;
-      return 0;
-    } else if (a == "--out") {
+    if (a == "--out") {
       out_dir = value();
     } else if (a == "--formats") {
       formats = value();
@@ -60,16 +59,13 @@ int table_command(const std::vector<std::string>& args) {
   // The spec: a file, else an option of the table group.
   std::string spec_file = positional[0];
   if (!fs::is_regular_file(spec_file)) {
-    spec_file = config_dir + "/table/" + positional[0] + ".yaml";
-    if (!fs::is_regular_file(spec_file)) {
-      std::string names;
-      if (fs::is_directory(config_dir + "/table"))
-        for (const auto& entry : fs::directory_iterator(config_dir + "/table"))
-          if (entry.path().extension() == ".yaml")
-            names += (names.empty() ? "" : ", ") + entry.path().stem().string();
-      MOTLAB_FAIL("motlab table: no spec '", positional[0], "' (not a file, and no ", spec_file,
-                  "); available: ", names.empty() ? "none" : names);
-    }
+    std::vector<std::string> dirs{config_dir};
+    for (const auto& dir : extra_config_folders()) dirs.push_back(dir);
+    const ConfigSearchPath paths(dirs);
+    spec_file = paths.find("table/" + positional[0] + ".yaml");
+    MOTLAB_CHECK(!spec_file.empty(), "motlab table: no spec '", positional[0],
+                 "' (not a file, and not an option of the table group; available: ",
+                 join_names(paths.options_of("table"), "none"), ")");
   }
   Config spec = Config::from_yaml_file(spec_file);
   if (!formats.empty()) spec = spec.with("formats", Config::string(formats));
@@ -104,9 +100,9 @@ int table_command(const std::vector<std::string>& args) {
 
   make_dirs(out_dir);
   RunContext context(Config::dict({}), out_dir, torch::Device(torch::kCPU), 0);
-  const std::string key = spec.get<std::string>("_target_", "");
-  MOTLAB_CHECK(!key.empty(), spec_file, ": no _target_ (a table spec names its table component)");
-  table_family().create(key, spec.describe(), spec)->write(runs, context);
+  MOTLAB_CHECK(spec.has("_target_"), spec_file,
+               ": no _target_ (a table spec names its table component)");
+  table_family().build(spec, BuildContext{})->write(runs, context);
   const std::string stem = spec.get<std::string>("file", "");
   const std::string markdown = out_dir + "/tables/" + stem + ".md";
   if (!stem.empty() && file_exists(markdown)) std::cout << read_file(markdown);
@@ -118,4 +114,4 @@ int table_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("table",
                "render a table spec (configs/table/<spec>) from run dirs: Markdown, CSV, LaTeX",
-               motlab::cli::table_command);
+               motlab::cli::kTableUsage, motlab::cli::table_command);

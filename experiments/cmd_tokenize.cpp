@@ -11,17 +11,16 @@
 namespace motlab::cli {
 namespace {
 
+const char* kTokenizeUsage =
+    "usage: motlab tokenize --tokenizer <dir|file> [--pieces] [--framed] < lines.txt\n"
+    "  prints the ids of each stdin line (space-separated); --pieces appends a tab\n"
+    "  and the token strings; --framed adds [CLS]/[SEP] or <s>/</s> framing\n";
+
 int tokenize_command(const std::vector<std::string>& args) {
   std::string path;
   bool pieces = false, framed = false;
   for (size_t k = 0; k < args.size(); ++k) {
-    if (args[k] == "--help" || args[k] == "-h") {
-      std::cout
-          << "usage: motlab tokenize --tokenizer <dir|file> [--pieces] [--framed] < lines.txt\n"
-             "  prints the ids of each stdin line (space-separated); --pieces appends a tab\n"
-             "  and the token strings; --framed adds [CLS]/[SEP] or <s>/</s> framing\n";
-      return 0;
-    } else if (args[k] == "--tokenizer") {
+    if (args[k] == "--tokenizer") {
       MOTLAB_CHECK(k + 1 < args.size(), "motlab tokenize: --tokenizer needs a folder or file");
       path = args[++k];
     } else if (args[k] == "--pieces") {
@@ -52,6 +51,6 @@ int tokenize_command(const std::vector<std::string>& args) {
 }  // namespace
 
 MOTLAB_COMMAND("tokenize", "print the token ids (and pieces) of stdin lines with a HF tokenizer",
-               tokenize_command);
+               kTokenizeUsage, tokenize_command);
 
 }  // namespace motlab::cli

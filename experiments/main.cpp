@@ -1,16 +1,20 @@
 // motlab: the single entry point. Subcommands live one per file in experiments/.
+//   motlab [--plugin LIB]... [--config-path DIR]... <command> [args...]
 #include <iostream>
 #include <map>
 
 #include "experiments/cli.h"
+#include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/process_setup.h"
+#include "framework/core/strings.h"
+#include "framework/registry/plugins.h"
 #include "framework/registry/registry.h"
 
 namespace motlab::cli {
 namespace {
 struct Entry {
-  std::string help;
+  std::string help, usage;
   Command command;
 };
 std::map<std::string, Entry>& commands() {
@@ -19,71 +23,97 @@ std::map<std::string, Entry>& commands() {
 }
 
 void usage() {
-  std::cout << "usage: motlab <command> [args...]\n\ncommands:\n";
+  std::cout << "usage: motlab [--plugin LIB]... [--config-path DIR]... <command> [args...]\n\n"
+               "  --plugin LIB       load a plugin library (a path, or a name looked up in\n"
+               "                     MOTLAB_PLUGIN_PATH) before anything else; repeatable\n"
+               "  --config-path DIR  add a config folder after the built-in one (like\n"
+               "                     MOTLAB_CONFIG_PATH); repeatable\n"
+               "  MOTLAB_DEBUG=1     errors also name the source location and LibTorch's trace\n\n"
+               "commands (motlab <command> --help for each):\n";
   for (const auto& [name, entry] : commands())
-    std::cout << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
+    std::cout << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ')
               << entry.help << "\n";
 }
 
-int list_command(const std::vector<std::string>& args) {
-  bool any = false;
-  for (const FamilyBase* family : all_families()) {
-    if (!args.empty() && family->name() != args[0]) continue;
-    any = true;
-    std::cout << family->name() << "  (configs/" << family->config_group() << ")  "
-              << family->help() << "\n";
-    for (const auto& key : family->keys())
-      std::cout << "  " << key << std::string(key.size() < 20 ? 20 - key.size() : 1, ' ')
-                << family->help_of(key) << "\n";
+// Global flags anywhere before the command's own arguments are taken out of argv.
+std::vector<std::string> take_global_flags(int argc, char** argv) {
+  std::vector<std::string> rest;
+  for (int k = 1; k < argc; ++k) {
+    const std::string a = argv[k];
+    std::string flag, value;
+    for (const char* name : {"--plugin", "--config-path"}) {
+      if (a == name) {
+        MOTLAB_CHECK(k + 1 < argc, "motlab: ", name, " needs a value");
+        flag = name;
+        value = argv[++k];
+      } else if (a.rfind(std::string(name) + "=", 0) == 0) {
+        flag = name;
+        value = a.substr(flag.size() + 1);
+      }
+    }
+    if (flag.empty()) {
+      rest.push_back(a);
+      continue;
+    }
+    MOTLAB_CHECK(!value.empty(), "motlab: ", flag, " needs a non-empty value");
+    if (flag == "--plugin")
+      load_plugin(value, "--plugin");
+    else
+      add_config_folder(value, "--config-path");
   }
-  if (!any) {
-    std::string names;
-    for (const FamilyBase* family : all_families()) names += " " + family->name();
-    std::cerr << "motlab list: unknown family '" << args[0] << "'; families:" << names << "\n";
-    return 2;
-  }
-  return 0;
+  return rest;
 }
 }  // namespace
 
-bool register_command(const std::string& name, const std::string& help, Command command) {
-  commands()[name] = Entry{help, std::move(command)};
+bool register_command(const std::string& name, const std::string& help, const std::string& usage,
+                      Command command) {
+  commands()[name] = Entry{help, usage, std::move(command)};
   return true;
 }
 
 }  // namespace motlab::cli
 
-MOTLAB_COMMAND("list", "list component families, their keys and one-line help [family]",
-               motlab::cli::list_command);
-
 int main(int argc, char** argv) {
   using namespace motlab::cli;
   motlab::set_up_process(argv);
-  if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
+  std::vector<std::string> args;
+  try {
+    // A built-in key registered twice is a bug in this build: say so before doing anything.
+    const auto clashes = motlab::take_registration_errors();
+    MOTLAB_CHECK(clashes.empty(), motlab::join_names(clashes));
+    motlab::load_plugins_from_environment();
+    args = take_global_flags(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "motlab: error: " << e.what() << "\n";
+    return 2;
+  }
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
     usage();
-    return argc < 2 ? 2 : 0;
+    return args.empty() ? 2 : 0;
   }
   // Two-word commands ("data check") take precedence over one-word ones ("data").
-  int consumed = 2;
+  size_t consumed = 1;
   auto it = commands().end();
-  if (argc >= 3) {
-    it = commands().find(std::string(argv[1]) + " " + argv[2]);
-    if (it != commands().end()) consumed = 3;
+  if (args.size() >= 2) {
+    it = commands().find(args[0] + " " + args[1]);
+    if (it != commands().end()) consumed = 2;
   }
-  if (it == commands().end()) it = commands().find(argv[1]);
+  if (it == commands().end()) it = commands().find(args[0]);
   if (it == commands().end()) {
-    std::cerr << "motlab: unknown command '" << argv[1] << "'\n";
+    std::cerr << "motlab: unknown command '" << args[0] << "'\n";
     usage();
     return 2;
   }
-  std::vector<std::string> args(argv + consumed, argv + argc);
+  const std::vector<std::string> rest(args.begin() + static_cast<long>(consumed), args.end());
+  for (const auto& a : rest)
+    if (a == "-h" || a == "--help") {
+      std::cout << it->second.usage;
+      return 0;
+    }
   try {
-    return it->second.command(args);
-  } catch (const motlab::Error& e) {
-    std::cerr << "motlab " << argv[1] << ": error: " << e.what() << "\n";
-    return 1;
+    return it->second.command(rest);
   } catch (const std::exception& e) {
-    std::cerr << "motlab " << argv[1] << ": error: " << e.what() << "\n";
+    std::cerr << "motlab " << it->first << ": error: " << e.what() << "\n";
     return 1;
   }
 }

@@ -14,8 +14,9 @@
 #include <sstream>
 
 #include "framework/config/overrides.h"
+#include "framework/config/search_path.h"
 #include "framework/core/error.h"
-#include "framework/registry/registry.h"
+#include "framework/core/strings.h"
 
 namespace motlab {
 namespace fs = std::filesystem;
@@ -155,10 +156,7 @@ RawDefault parse_default_entry(const Config& entry, const std::string& file) {
 
 class Composer {
  public:
-  Composer(const ComposeRequest& request) : request_(request) {
-    MOTLAB_CHECK(fs::is_directory(request.config_dir), "config directory '", request.config_dir,
-                 "' does not exist");
-  }
+  Composer(const ComposeRequest& request) : request_(request), paths_(search_dirs(request)) {}
 
   Composed run() {
     std::vector<Override> value_overrides;
@@ -175,7 +173,7 @@ class Composer {
         primary.has_header ? resolve_package(primary.header_package, "", true, primary.file) : "";
     expand(primary.config_path, primary_package, "", /*is_primary=*/true, 0);
     for (const auto& [key, pending] : overrides_) {
-      if (pending.used) continue;
+      if (pending.used || request_.probe) continue;
       if (pending.from_command_line)
         MOTLAB_FAIL("Could not override '", key, "'. No match in the defaults list.\nTo append to ",
                     "your default list use +", key, "=", pending.option);
@@ -190,7 +188,18 @@ class Composer {
       const LoadedConfig& loaded = loaded_.at(entry.config_path);
       merged = merge_at(merged, entry.package, loaded.content);
     }
-    for (const Override& o : value_overrides) merged = apply_value_override(merged, o);
+    if (request_.complete) merged = complete_components(merged);
+    for (const Override& o : value_overrides) {
+      if (!request_.probe) {
+        merged = apply_value_override(merged, o);
+        continue;
+      }
+      try {
+        merged = apply_value_override(merged, o);
+      } catch (const Error&) {
+        // A value of a group that only a not-yet-loaded plugin provides.
+      }
+    }
     out.config = merged;
     out.choices = choices_;
     out.defaults = final_list_;
@@ -209,9 +218,27 @@ class Composer {
     SourceLocation where;
   };
 
+  static std::vector<std::string> search_dirs(const ComposeRequest& request) {
+    std::vector<std::string> dirs{request.config_dir};
+    dirs.insert(dirs.end(), request.search_path.begin(), request.search_path.end());
+    return dirs;
+  }
+
+  // Declared options of every node an option file of a group put into the config.
+  Config complete_components(Config merged) const {
+    for (const auto& entry : final_list_) {
+      const std::string group = dirname_of(entry.config_path);
+      if (!entry.is_self || group.empty() || entry.package.empty()) continue;
+      Config node;
+      if (!merged.find(entry.package, &node) || !node.is_dict()) continue;
+      merged = merged.with(entry.package, request_.complete(group, node));
+    }
+    return merged;
+  }
+
   bool is_group_override(const Override& o) const {
     if (o.key.find('.') != std::string::npos) return false;
-    return fs::is_directory(fs::path(request_.config_dir) / o.key);
+    return paths_.is_group(o.key);
   }
 
   void register_cli_group_override(const Override& o) {
@@ -249,15 +276,7 @@ class Composer {
   }
 
   std::vector<std::string> options_of(const std::string& group) const {
-    std::vector<std::string> names;
-    fs::path dir = fs::path(request_.config_dir) / group;
-    if (!fs::is_directory(dir)) return names;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".yaml")
-        names.push_back(entry.path().stem().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+    return paths_.options_of(group);
   }
 
   std::string missing_option_message(const std::string& group, const std::string& option) const {
@@ -274,23 +293,23 @@ class Composer {
   LoadedConfig& load(const std::string& config_path, bool optional, const SourceLocation& from) {
     auto it = loaded_.find(config_path);
     if (it != loaded_.end()) return it->second;
-    fs::path file = fs::path(request_.config_dir) / (config_path + ".yaml");
-    if (!fs::exists(file)) {
-      MOTLAB_CHECK(!fs::exists(fs::path(request_.config_dir) / (config_path + ".yml")), from.str(),
-                   ": '", config_path, ".yml' found: config files must end in .yaml");
-      if (optional) {
+    const std::string file = paths_.find(config_path + ".yaml");
+    if (file.empty()) {
+      const std::string yml = paths_.find(config_path + ".yml");
+      MOTLAB_CHECK(yml.empty(), from.str(), ": '", yml, "' found: config files must end in .yaml");
+      if (optional || (request_.probe && config_path != request_.primary)) {
         static LoadedConfig absent;
         return absent;
       }
       if (config_path == request_.primary)
-        MOTLAB_FAIL("Cannot find primary config '", config_path, "' in '", request_.config_dir,
-                    "'");
+        MOTLAB_FAIL("Cannot find primary config '", config_path, "' in '",
+                    join_names(paths_.dirs()), "'");
       MOTLAB_FAIL(from.str(), ": ",
                   missing_option_message(dirname_of(config_path), basename_of(config_path)));
     }
     LoadedConfig loaded;
     loaded.config_path = config_path;
-    loaded.file = file.string();
+    loaded.file = file;
     // `# @package X` among the leading comment lines.
     std::ifstream in(file);
     std::string line;
@@ -430,7 +449,8 @@ class Composer {
         choices_[key] = is_null ? "null" : option;
         if (is_null) continue;
         child_path = group + "/" + option;
-        if (!fs::exists(fs::path(request_.config_dir) / (child_path + ".yaml")) && !optional) {
+        if (paths_.find(child_path + ".yaml").empty() && !optional) {
+          if (request_.probe) continue;
           MOTLAB_FAIL(d.where.str(), ": In '", config_path,
                       "': ", missing_option_message(group, option));
         }
@@ -537,6 +557,7 @@ class Composer {
   }
 
   const ComposeRequest& request_;
+  ConfigSearchPath paths_;
   std::map<std::string, LoadedConfig> loaded_;
   std::map<std::string, PendingOverride> overrides_;
   std::vector<RawDefault> cli_appends_;

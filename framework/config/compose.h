@@ -2,6 +2,7 @@
 // packages, overrides, interpolation and sweeps. The helper owning framework/config implements
 // this API; callers (the CLI, the launcher, tests) use nothing else.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,9 +20,16 @@ struct DefaultsEntry {
 };
 
 struct ComposeRequest {
-  std::string config_dir;              // root of the config groups, e.g. <repo>/configs
-  std::string primary = "config";      // primary config name (configs/<primary>.yaml)
-  std::vector<std::string> overrides;  // command-line overrides, in order (no sweep syntax)
+  std::string config_dir;                // primary folder of the config groups (<repo>/configs)
+  std::string primary = "config";        // primary config name (<config_dir>/<primary>.yaml)
+  std::vector<std::string> overrides;    // command-line overrides, in order (no sweep syntax)
+  std::vector<std::string> search_path;  // further folders (ConfigSearchPath), after config_dir
+  // Fills the declared options of a node that an option file of `group` put in the config,
+  // before the command line's value overrides apply (motlab: complete_group_node).
+  std::function<Config(const std::string& group, const Config& node)> complete;
+  // A first look before plugins are loaded: missing group options and overrides that do not
+  // apply are skipped instead of being errors, so that a config's `plugins:` list can be read.
+  bool probe = false;
 };
 
 struct Composed {

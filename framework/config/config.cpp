@@ -452,6 +452,9 @@ std::string Config::scalar_text() const {
           break;
         }
       }
+      // Whole numbers read as such ("20.0", not the shorter "2e+01").
+      if (text.find('e') != std::string::npos && d == std::floor(d) && std::fabs(d) < 1e15)
+        text = std::to_string(static_cast<long long>(d));
       if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
       return text;
     }
@@ -719,70 +722,5 @@ MOTLAB_CONFIG_GET(std::vector<double>)
 MOTLAB_CONFIG_GET(std::vector<std::string>)
 MOTLAB_CONFIG_GET(Config)
 #undef MOTLAB_CONFIG_GET
-
-// ---- Options --------------------------------------------------------------------------------
-
-Options::Options(const Config& node, std::string component)
-    : node_(node.is_null() ? Config::dict({}).relocated(node.path()) : node),
-      component_(std::move(component)) {
-  MOTLAB_CHECK(node_.is_dict(), component_, ": options at ", node.describe(),
-               " must be a dict, got ", node.kind_name());
-}
-
-bool Options::has(const std::string& key) const { return node_.has(key); }
-
-template <class T>
-T Options::get(const std::string& key, const T& fallback) {
-  used_.push_back(key);
-  return node_.get<T>(key, fallback);
-}
-
-template <class T>
-T Options::required(const std::string& key) {
-  used_.push_back(key);
-  MOTLAB_CHECK(node_.has(key), component_, ": required option '", join_path(node_.path(), key),
-               "' is missing (", node_.where().str(), ")");
-  return node_.get<T>(key);
-}
-
-Config Options::node(const std::string& key) {
-  used_.push_back(key);
-  Config out;
-  if (!node_.find(key, &out)) return Config::null().relocated(join_path(node_.path(), key));
-  return out;
-}
-
-void Options::finish() const {
-  std::vector<std::string> unknown;
-  for (const auto& key : node_.keys()) {
-    if (!key.empty() && key[0] == '_') continue;
-    if (std::find(used_.begin(), used_.end(), key) == used_.end()) unknown.push_back(key);
-  }
-  if (unknown.empty()) return;
-  std::string allowed, bad;
-  std::vector<std::string> sorted = used_;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  for (const auto& k : sorted) allowed += (allowed.empty() ? "" : ", ") + k;
-  for (const auto& k : unknown) bad += (bad.empty() ? "" : ", ") + join_path(node_.path(), k);
-  MOTLAB_FAIL(component_, ": unknown option(s) ", bad, " (", node_.where().str(),
-              "); allowed: ", allowed);
-}
-
-#define MOTLAB_OPTIONS_GET(T)                               \
-  template T Options::get<T>(const std::string&, const T&); \
-  template T Options::required<T>(const std::string&);
-MOTLAB_OPTIONS_GET(bool)
-MOTLAB_OPTIONS_GET(int)
-MOTLAB_OPTIONS_GET(int64_t)
-MOTLAB_OPTIONS_GET(double)
-MOTLAB_OPTIONS_GET(float)
-MOTLAB_OPTIONS_GET(std::string)
-MOTLAB_OPTIONS_GET(std::vector<int64_t>)
-MOTLAB_OPTIONS_GET(std::vector<int>)
-MOTLAB_OPTIONS_GET(std::vector<double>)
-MOTLAB_OPTIONS_GET(std::vector<std::string>)
-MOTLAB_OPTIONS_GET(Config)
-#undef MOTLAB_OPTIONS_GET
 
 }  // namespace motlab

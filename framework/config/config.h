@@ -97,24 +97,4 @@ class Config {
   std::string path_;
 };
 
-// Reads a component's options exactly once; keys never asked for are errors that list the
-// allowed ones (keys starting with '_' such as _target_ are ignored).
-class Options {
- public:
-  Options(const Config& node, std::string component);
-  template <class T>
-  T get(const std::string& key, const T& fallback);
-  template <class T>
-  T required(const std::string& key);
-  bool has(const std::string& key) const;
-  Config node(const std::string& key);  // a sub-tree, marked as used
-  void finish() const;                  // throws on unknown keys
-  const Config& config() const { return node_; }
-
- private:
-  Config node_;
-  std::string component_;
-  std::vector<std::string> used_;
-};
-
 }  // namespace motlab

@@ -12,6 +12,10 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// MOTLAB_DEBUG=1 (or any value but 0): errors also name the source file:line that raised them,
+// and LibTorch's C++ stack traces are kept.
+bool debug_errors();
+
 namespace detail {
 template <class... Parts>
 std::string concat(const Parts&... parts) {
@@ -19,15 +23,17 @@ std::string concat(const Parts&... parts) {
   (out << ... << parts);
   return out.str();
 }
-[[noreturn]] void fail(const char* file, int line, const char* condition, const std::string& message);
+[[noreturn]] void fail(const char* file, int line, const char* condition,
+                       const std::string& message);
 }  // namespace detail
 
 }  // namespace motlab
 
-// MOTLAB_CHECK(cond, "message parts", value, ...): throws motlab::Error("message (at file:line)").
-#define MOTLAB_CHECK(cond, ...)                                                              \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
+// MOTLAB_CHECK(cond, "message parts", value, ...): throws motlab::Error("message"), with
+// " [file:line]" appended under MOTLAB_DEBUG=1.
+#define MOTLAB_CHECK(cond, ...)                                                                 \
+  do {                                                                                          \
+    if (!(cond))                                                                                \
       ::motlab::detail::fail(__FILE__, __LINE__, #cond, ::motlab::detail::concat(__VA_ARGS__)); \
   } while (0)
 

@@ -1,5 +1,7 @@
 #include "framework/core/strings.h"
 
+#include <algorithm>
+
 namespace motlab {
 
 std::string trim(const std::string& text, const char* blanks) {
@@ -17,6 +19,41 @@ std::vector<std::string> split_nonempty(const std::string& text, char separator)
     if (end > begin) out.push_back(text.substr(begin, end - begin));
     begin = end + 1;
   }
+  return out;
+}
+
+std::string closest_match(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = std::string::npos;
+  for (const auto& candidate : candidates) {
+    const size_t n = key.size(), m = candidate.size();
+    std::vector<size_t> row(m + 1);
+    for (size_t j = 0; j <= m; ++j) row[j] = j;
+    for (size_t i = 1; i <= n; ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= m; ++j) {
+        size_t up = row[j];
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (key[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    if (row[m] < best_distance) {
+      best_distance = row[m];
+      best = candidate;
+    }
+  }
+  // Only suggest when at most about a third of the characters differ.
+  if (best_distance == std::string::npos || best_distance * 3 > std::max<size_t>(key.size(), 3))
+    return "";
+  return best;
+}
+
+std::string join_names(const std::vector<std::string>& names, const std::string& empty) {
+  if (names.empty()) return empty;
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 

@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "framework/config/config.h"
+#include "framework/config/options.h"
 #include "framework/data/dataset.h"
 
 namespace motlab::data {
@@ -15,6 +15,10 @@ struct DataSettings {
   std::string train_split = "train", val_split = "val", test_split = "test";
   bool synthetic = false;
 };
+
+// The declared options of a `data` node (configs/data/*.yaml; defaults: Layout, DatasetOptions,
+// DataSettings).
+const OptionSchema& data_option_schema();
 
 // Reads the node (unknown keys are errors naming the key), generates the synthetic dataset when
 // the node asks for one, and checks that `root` exists.

@@ -5,13 +5,35 @@
 
 namespace motlab::eval {
 
-MOTLAB_DEFINE_FAMILY(eval_protocol_family, "eval_protocol", "protocol",
-                     "retrieval evaluation protocol over test-set embeddings",
-                     std::shared_ptr<EvalProtocol>, const Config&, const BuildContext&)
+MOTLAB_DEFINE_FAMILY(protocol_family, EvalProtocol, "protocol", "protocol",
+                     "retrieval evaluation protocol over test-set embeddings")
 
-std::shared_ptr<EvalProtocol> make_eval_protocol(const Config& node, const BuildContext& ctx) {
-  const std::string key = component_key(node);
-  return eval_protocol_family().create(key, node["_target_"].describe(), node, ctx);
+std::map<std::string, double> run_protocols(const Config& protocols, const EvalInputs& inputs,
+                                            const BuildContext& ctx) {
+  std::map<std::string, double> metrics;
+  if (protocols.is_null()) return metrics;
+  MOTLAB_CHECK(protocols.is_dict(), protocols.describe(),
+               ": protocols must map entry names to protocol nodes, got ", protocols.kind_name());
+  for (const auto& [name, node] : protocols.items()) {
+    if (node.is_null()) continue;  // an entry switched off with task.protocols.<name>=null
+    std::shared_ptr<EvalProtocol> protocol = protocol_family().build(node, ctx);
+    EvalInputs entry_inputs = inputs;
+    entry_inputs.entry = name;
+    MOTLAB_CHECK(
+        inputs.caption_similarity.defined() || !protocol->needs_caption_similarity(entry_inputs),
+        node.describe(), ": protocol '", name, "' (", component_key(node),
+        ") needs caption similarities: choose text_similarity=<option>");
+    for (const auto& [key, value] : protocol->evaluate(entry_inputs))
+      metrics[name + "/" + key] = value;
+  }
+  return metrics;
+}
+
+std::string id_list_dir_of(const Config& data) {
+  if (!data.is_dict() || !data.has("root")) return "";
+  const std::string root = data.get<std::string>("root");
+  const std::string split_dir = data.get<std::string>("split_dir", "");
+  return split_dir.empty() ? root : root + "/" + split_dir;
 }
 
 std::vector<int64_t> numpy_legacy_permutation(int64_t n, uint32_t seed) {
@@ -37,6 +59,11 @@ int64_t word_count(const std::string& text) {
   int64_t n = 0;
   while (in >> word) ++n;
   return n;
+}
+
+torch::Tensor submatrix(const torch::Tensor& matrix, const std::vector<int64_t>& index) {
+  torch::Tensor idx = torch::tensor(index, torch::kLong);
+  return matrix.index_select(0, idx).index_select(1, idx);
 }
 
 }  // namespace motlab::eval

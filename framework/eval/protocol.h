@@ -1,5 +1,7 @@
 // Evaluation protocols (a)-(e) of the paper: a family of components turning a test set's text and
-// motion embeddings into flat metrics "<protocol>/<t2m|m2t>/<R01..R10|MedR|len>" (percent).
+// motion embeddings into flat metrics (percent). A run lists them by name under task.protocols;
+// every metric of an entry is "<entry name>/<key>", e.g. "all/t2m/R10", so two entries of the
+// same protocol with other settings (two thresholds) both survive.
 #pragma once
 #include <torch/torch.h>
 
@@ -21,17 +23,28 @@ struct EvalInputs {
   torch::Tensor caption_similarity;   // [N, N] caption cosine; needed by threshold/dissimilar
   std::string id_list_dir;            // where a dataset's nsim_test.txt may live ("" = none)
   std::string out_dir;                // protocols write side files here ("" = nowhere)
+  std::string entry;                  // the protocol's name in task.protocols (side-file names)
 };
 
 class EvalProtocol {
  public:
   virtual ~EvalProtocol() = default;
+  // Metrics relative to the entry: "t2m/R01" ... "m2t/MedR", "t2m/len", or protocol-specific keys.
   virtual std::map<std::string, double> evaluate(const EvalInputs& inputs) = 0;
+  // Whether evaluate() reads inputs.caption_similarity for these inputs.
+  virtual bool needs_caption_similarity(const EvalInputs& inputs) const { return false; }
 };
 
-MOTLAB_DECLARE_FAMILY(eval_protocol_family, std::shared_ptr<EvalProtocol>, const Config&,
-                      const BuildContext&)
-std::shared_ptr<EvalProtocol> make_eval_protocol(const Config& node, const BuildContext& ctx);
+MOTLAB_DECLARE_FAMILY(protocol_family, EvalProtocol)
+
+// Every entry of `protocols` (name -> protocol node, or null to skip) on `inputs`, metrics
+// "<name>/<key>". The one evaluation path of training, re-evaluation and `motlab eval`. An entry
+// that needs caption similarities where there are none is an error naming it.
+std::map<std::string, double> run_protocols(const Config& protocols, const EvalInputs& inputs,
+                                            const BuildContext& ctx);
+
+// The test directory of a data node: <root>/<split_dir> (where nsim_test.txt lives).
+std::string id_list_dir_of(const Config& data);
 
 // numpy's legacy np.random.seed(seed); np.random.permutation(n) (MT19937 init_genrand, then
 // Fisher-Yates from the end with rejection-sampled bounded integers), bit for bit.
@@ -39,5 +52,8 @@ std::vector<int64_t> numpy_legacy_permutation(int64_t n, uint32_t seed);
 
 // Number of whitespace-separated words (Korean: eojeol).
 int64_t word_count(const std::string& text);
+
+// rows and columns `index` of a square matrix.
+torch::Tensor submatrix(const torch::Tensor& matrix, const std::vector<int64_t>& index);
 
 }  // namespace motlab::eval

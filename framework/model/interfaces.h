@@ -16,16 +16,6 @@
 
 namespace motlab {
 
-// What a factory gets besides its own options: where tensors live, the whole resolved config
-// (for ${...}-free lookups such as data.nfeats), the run directory and the seed.
-struct BuildContext {
-  torch::Device device = torch::kCPU;
-  Config root;            // the resolved run config
-  std::string run_dir;    // "" outside a run (tests, tools)
-  std::string cache_dir;  // where frozen features / similarity matrices are cached
-  uint64_t seed = 1234;
-};
-
 // A batch of motions as every motion encoder sees it.
 struct MotionBatch {
   torch::Tensor features;  // [B, T, F] float, normalised, zero-padded after each length
@@ -101,19 +91,10 @@ class TextSimilarity {
   virtual std::string fingerprint() const = 0;
 };
 
-MOTLAB_DECLARE_FAMILY(motion_encoder_family, std::shared_ptr<MotionEncoder>, const Config&,
-                      const BuildContext&)
-MOTLAB_DECLARE_FAMILY(text_encoder_family, std::shared_ptr<TextEncoder>, const Config&,
-                      const BuildContext&)
-MOTLAB_DECLARE_FAMILY(loss_family, std::shared_ptr<Loss>, const Config&, const BuildContext&)
-MOTLAB_DECLARE_FAMILY(text_similarity_family, std::shared_ptr<TextSimilarity>, const Config&,
-                      const BuildContext&)
-
-// Builds the component a config node selects with `_target_: <key>` (or `name: <key>`).
-std::shared_ptr<MotionEncoder> make_motion_encoder(const Config& node, const BuildContext& ctx);
-std::shared_ptr<TextEncoder> make_text_encoder(const Config& node, const BuildContext& ctx);
-std::shared_ptr<Loss> make_loss(const Config& node, const BuildContext& ctx);
-std::shared_ptr<TextSimilarity> make_text_similarity(const Config& node, const BuildContext& ctx);
+MOTLAB_DECLARE_FAMILY(motion_encoder_family, MotionEncoder)
+MOTLAB_DECLARE_FAMILY(text_encoder_family, TextEncoder)
+MOTLAB_DECLARE_FAMILY(loss_family, Loss)
+MOTLAB_DECLARE_FAMILY(text_similarity_family, TextSimilarity)
 
 // The registry key a component node selects: its `_target_` value (error naming the node if
 // absent).

@@ -5,6 +5,37 @@
 #include "framework/core/error.h"
 
 namespace motlab::nn {
+
+OptionSchema actor_option_schema(const std::string& what, bool motion_input) {
+  const ActorOptions d;
+  OptionSchema schema;
+  if (motion_input)
+    schema.option<int64_t>("nfeats", d.nfeats, "motion feature size (HumanML3D: 263)");
+  return schema
+      .option<int64_t>("latent_dim", d.latent_dim, "width of the " + what + " and its latent")
+      .option<int64_t>("ff_size", d.ff_size, "feed-forward width of each layer")
+      .option<int64_t>("num_layers", d.num_layers, "transformer layers of the " + what)
+      .option<int64_t>("num_heads", d.num_heads, "attention heads")
+      .option<double>("dropout", d.dropout, "dropout in the " + what);
+}
+
+ActorOptions read_actor_options(const Options& options) {
+  ActorOptions o;
+  if (options.declares("nfeats")) o.nfeats = options.get<int64_t>("nfeats");
+  o.latent_dim = options.get<int64_t>("latent_dim");
+  o.ff_size = options.get<int64_t>("ff_size");
+  o.num_layers = options.get<int64_t>("num_layers");
+  o.num_heads = options.get<int64_t>("num_heads");
+  o.dropout = options.get<double>("dropout");
+  MOTLAB_CHECK(o.nfeats > 0 && o.latent_dim > 0 && o.ff_size > 0 && o.num_layers > 0,
+               options.component(), ": nfeats, latent_dim, ff_size and num_layers must be > 0");
+  MOTLAB_CHECK(o.num_heads > 0 && o.latent_dim % o.num_heads == 0, options.describe("num_heads"),
+               ": latent_dim (", o.latent_dim, ") must be a positive multiple of num_heads (",
+               o.num_heads, ")");
+  MOTLAB_CHECK(o.dropout >= 0 && o.dropout < 1, options.describe("dropout"),
+               ": dropout must be in [0, 1), got ", o.dropout);
+  return o;
+}
 namespace {
 constexpr int64_t kMaxLen = 5000;  // TMR's PositionalEncoding max_len
 

@@ -7,6 +7,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include "framework/config/options.h"
 #include "framework/nn/transformer.h"
 
 namespace motlab::nn {
@@ -20,6 +21,13 @@ struct ActorOptions {
   double dropout = 0.1;
   bool vae = true;  // 2 distribution tokens (mu, logvar); false: 1 token
 };
+
+// The options of an ACTOR-style transformer as a component declares them (defaults: TMR's
+// paper size, the ActorOptions above); `what` names it in the help ("encoder", "decoder").
+// `motion_input`: whether `nfeats` is an option (a text encoder derives its input width).
+OptionSchema actor_option_schema(const std::string& what, bool motion_input = true);
+// Reads them back (nfeats only where declared); `vae` stays at its default (true).
+ActorOptions read_actor_options(const Options& options);
 
 // Sinusoidal table [max_len, dim]: sin on even dims, cos on odd dims, base 10000.
 torch::Tensor sinusoidal_positions(int64_t max_len, int64_t dim);

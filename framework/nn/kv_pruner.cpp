@@ -4,14 +4,8 @@
 
 namespace motlab {
 
-MOTLAB_DEFINE_FAMILY(kv_pruner_family, "kv_pruner", "kv_pruner",
-                     "KV-cache compression of the sLLM text encoder after prefill",
-                     std::shared_ptr<KvPruner>, const Config&, const BuildContext&)
-
-std::shared_ptr<KvPruner> make_kv_pruner(const Config& node, const BuildContext& ctx) {
-  const std::string key = component_key(node);
-  return kv_pruner_family().create(key, node["_target_"].describe(), node, ctx);
-}
+MOTLAB_DEFINE_FAMILY(kv_pruner_family, KvPruner, "kv_pruner", "kv_pruner",
+                     "KV-cache compression of the sLLM text encoder after prefill")
 
 namespace {
 class MagnitudePruner : public KvPruner {
@@ -35,12 +29,15 @@ class MagnitudePruner : public KvPruner {
 };
 }  // namespace
 
-std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Config& node) {
-  Options options(node, "kv_pruner 'l" + std::to_string(p) + "'");
-  double ratio = options.get<double>("ratio", 0.4);
-  int64_t recent = options.get<int64_t>("recent", 32);
-  options.finish();
-  return std::make_shared<MagnitudePruner>(p, ratio, recent);
+OptionSchema magnitude_pruner_option_schema() {
+  return OptionSchema()
+      .option<double>("ratio", 0.4, "lambda: floor(lambda * D) key channels pruned")
+      .option<int64_t>("recent", 32, "most recent tokens kept at full width");
+}
+
+std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Options& options) {
+  return std::make_shared<MagnitudePruner>(p, options.get<double>("ratio"),
+                                           options.get<int64_t>("recent"));
 }
 
 namespace kv {

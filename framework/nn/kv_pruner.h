@@ -19,13 +19,12 @@ class KvPruner {
   virtual std::string describe() const = 0;  // e.g. "think(lambda=0.5, window=32, recent=32)"
 };
 
-MOTLAB_DECLARE_FAMILY(kv_pruner_family, std::shared_ptr<KvPruner>, const Config&,
-                      const BuildContext&)
-std::shared_ptr<KvPruner> make_kv_pruner(const Config& node, const BuildContext& ctx);
+MOTLAB_DECLARE_FAMILY(kv_pruner_family, KvPruner)
 
 // Query-agnostic key-channel pruning by ||K[:, j]||_p (p = 1 or 2), stored like ThinK: the shared
-// implementation of the `l1` and `l2` baselines.
-std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Config& node);
+// implementation of the `l1` and `l2` baselines, with their options.
+OptionSchema magnitude_pruner_option_schema();
+std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Options& options);
 
 namespace kv {
 // Stores tokens [0, N - recent) of the layer's full-width keys channel-pruned at keep_index

@@ -1,13 +1,26 @@
 #include "framework/registry/registry.h"
 
 #include <algorithm>
-#include <mutex>
+
+#include "framework/core/strings.h"
 
 namespace motlab {
 namespace {
 std::vector<const FamilyBase*>& family_list() {
   static auto* list = new std::vector<const FamilyBase*>();
   return *list;
+}
+std::vector<GroupSchema>& group_list() {
+  static auto* list = new std::vector<GroupSchema>();
+  return *list;
+}
+std::string& current_origin() {
+  static auto* origin = new std::string("built-in");
+  return *origin;
+}
+std::vector<std::string>& pending_errors() {
+  static auto* errors = new std::vector<std::string>();
+  return *errors;
 }
 }  // namespace
 
@@ -18,26 +31,45 @@ FamilyBase::FamilyBase(std::string name, std::string config_group, std::string h
 
 std::vector<std::string> FamilyBase::keys() const {
   std::vector<std::string> out;
-  for (const auto& [key, help] : helps_) out.push_back(key);
+  for (const auto& [key, entry] : entries_) out.push_back(key);
   return out;
 }
 
 const std::string& FamilyBase::help_of(const std::string& key) const {
-  auto it = helps_.find(key);
-  MOTLAB_CHECK(it != helps_.end(), "family '", name_, "' has no key '", key, "'");
-  return it->second;
+  auto it = entries_.find(key);
+  MOTLAB_CHECK(it != entries_.end(), "family '", name_, "' has no key '", key, "'");
+  return it->second.help;
 }
 
-void FamilyBase::add_key(const std::string& key, const std::string& help) { helps_[key] = help; }
+const OptionSchema& FamilyBase::schema_of(const std::string& key) const {
+  auto it = entries_.find(key);
+  MOTLAB_CHECK(it != entries_.end(), "family '", name_, "' has no key '", key, "'");
+  return it->second.schema;
+}
+
+const std::string& FamilyBase::origin_of(const std::string& key) const {
+  auto it = entries_.find(key);
+  MOTLAB_CHECK(it != entries_.end(), "family '", name_, "' has no key '", key, "'");
+  return it->second.origin;
+}
+
+bool FamilyBase::add_entry(const std::string& key, const std::string& help, OptionSchema schema) {
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    pending_errors().push_back(name_ + " '" + key + "' is registered twice: by " +
+                               it->second.origin + " and by " + current_origin());
+    return false;
+  }
+  entries_[key] = Entry{help, std::move(schema), current_origin()};
+  return true;
+}
 
 void FamilyBase::fail_unknown(const std::string& key, const std::string& context) const {
-  std::vector<std::string> available = keys();
-  std::string list;
-  for (const auto& k : available) list += (list.empty() ? "" : ", ") + k;
-  std::string closest = closest_match(key, available);
+  const std::vector<std::string> available = keys();
+  const std::string closest = closest_match(key, available);
   MOTLAB_FAIL("unknown ", name_, " '", key, "'", context.empty() ? "" : " (" + context + ")",
-              ". Available options in '", config_group_.empty() ? name_ : config_group_, "': ",
-              list.empty() ? "<none registered>" : list,
+              ". Available options in '", config_group_.empty() ? name_ : config_group_,
+              "': ", join_names(available, "<none registered>"),
               closest.empty() ? "" : ". Did you mean '" + closest + "'?");
 }
 
@@ -54,32 +86,56 @@ const FamilyBase* find_family(const std::string& name) {
   return nullptr;
 }
 
-std::string closest_match(const std::string& key, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_distance = std::string::npos;
-  for (const auto& candidate : candidates) {
-    const size_t n = key.size(), m = candidate.size();
-    std::vector<size_t> row(m + 1);
-    for (size_t j = 0; j <= m; ++j) row[j] = j;
-    for (size_t i = 1; i <= n; ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= m; ++j) {
-        size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                           diagonal + (key[i - 1] == candidate[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
+const FamilyBase* family_of_group(const std::string& group) {
+  if (group.empty()) return nullptr;
+  for (const FamilyBase* family : family_list())
+    if (family->config_group() == group) return family;
+  return nullptr;
+}
+
+bool register_group_schema(const std::string& group, const std::string& help,
+                           const OptionSchema& schema) {
+  for (const auto& existing : group_list())
+    if (existing.group == group) {
+      pending_errors().push_back("config group '" + group + "' has two option declarations");
+      return false;
     }
-    if (row[m] < best_distance) {
-      best_distance = row[m];
-      best = candidate;
-    }
+  group_list().push_back(GroupSchema{group, help, std::make_shared<const OptionSchema>(schema)});
+  return true;
+}
+
+std::vector<GroupSchema> group_schemas() {
+  std::vector<GroupSchema> out = group_list();
+  std::sort(out.begin(), out.end(),
+            [](const GroupSchema& a, const GroupSchema& b) { return a.group < b.group; });
+  return out;
+}
+
+const OptionSchema* find_group_schema(const std::string& group) {
+  for (const auto& entry : group_list())
+    if (entry.group == group) return entry.schema.get();
+  return nullptr;
+}
+
+Config complete_group_node(const std::string& group, const Config& node) {
+  if (!node.is_dict()) return node;
+  if (const FamilyBase* family = family_of_group(group)) {
+    Config target;
+    if (!node.find("_target_", &target) || target.kind() != Config::Kind::kString ||
+        !family->contains(target.as_string()))
+      return node;  // building it names the unknown key
+    return family->schema_of(target.as_string()).complete(node);
   }
-  // Only suggest when at most about a third of the characters differ.
-  if (best_distance == std::string::npos || best_distance * 3 > std::max<size_t>(key.size(), 3))
-    return "";
-  return best;
+  if (const OptionSchema* schema = find_group_schema(group)) return schema->complete(node);
+  return node;
+}
+
+void set_registration_origin(const std::string& origin) { current_origin() = origin; }
+
+std::vector<std::string> take_registration_errors() {
+  std::vector<std::string> out;
+  out.swap(pending_errors());
+  return out;
 }
 
 }  // namespace motlab

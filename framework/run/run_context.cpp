@@ -11,6 +11,11 @@ namespace motlab {
 RunContext::RunContext(Config resolved, std::string dir, torch::Device device, uint64_t seed)
     : config_(std::move(resolved)), dir_(std::move(dir)), device_(device), seed_(seed) {}
 
+void RunContext::set_config_source(std::string dir, std::string name) {
+  config_dir_ = std::move(dir);
+  config_name_ = std::move(name);
+}
+
 std::string RunContext::path(const std::string& relative) const {
   std::filesystem::path p = std::filesystem::path(dir_) / relative;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());

@@ -1,9 +1,6 @@
 #include "framework/run/runner.h"
 
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -14,12 +11,17 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/config/overrides.h"
+#include "framework/config/search_path.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
+#include "framework/core/install_paths.h"
 #include "framework/core/log.h"
 #include "framework/core/process_setup.h"
 #include "framework/core/progress.h"
+#include "framework/core/strings.h"
 #include "framework/io/atomic_file.h"
+#include "framework/registry/plugins.h"
+#include "framework/run/job_scheduler.h"
 #include "framework/run/task.h"
 
 namespace motlab {
@@ -27,8 +29,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-const char* kVersion = "0.1.0";
 
 std::string timestamp(const char* format) {
   std::time_t now = std::time(nullptr);
@@ -62,15 +62,6 @@ std::string yaml_of_map(const std::map<std::string, std::string>& items) {
   return Config::dict(values).to_yaml();
 }
 
-std::string torch_version() {
-#if defined(TORCH_VERSION)
-  return TORCH_VERSION;
-#else
-  return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
-         std::to_string(TORCH_VERSION_PATCH);
-#endif
-}
-
 Config resolve_for(const Composed& composed, const std::string& output_dir, int job_num) {
   RuntimeInfo runtime;
   runtime.choices = composed.choices;
@@ -97,7 +88,7 @@ void write_metrics_json(const std::string& dir, const std::string& status, const
   out["wall_time_s"] = wall;
   out["started_at"] = started;
   out["git_sha"] = MOTLAB_GIT_SHA;
-  out["motlab_version"] = kVersion;
+  out["motlab_version"] = motlab_version();
   out["torch_version"] = torch_version();
   out["openblas_core"] = openblas_core_name();  // kernels decide float rounding
   if (run) {
@@ -116,7 +107,58 @@ void write_metrics_json(const std::string& dir, const std::string& status, const
 
 std::string default_config_dir() {
   if (const char* env = std::getenv("MOTLAB_CONFIG_DIR")) return env;
-  return std::string(MOTLAB_SOURCE_DIR) + "/configs";
+  return motlab_home() + "/configs";
+}
+
+ComposeRequest compose_request_for(const RunRequest& request) {
+  ComposeRequest out;
+  out.config_dir = request.config_dir.empty() ? default_config_dir() : request.config_dir;
+  out.search_path = extra_config_folders();
+  out.primary = request.config_name;
+  out.overrides = request.overrides;
+  out.complete = complete_group_node;
+  return out;
+}
+
+namespace {
+// `plugins:` entries of a composed config that are not loaded yet: relative paths are taken from
+// the folder of the file that lists them (the command line: the working directory).
+std::vector<std::pair<std::string, std::string>> unloaded_config_plugins(const Config& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Config list;
+  if (!config.find("plugins", &list) || list.is_null()) return out;
+  MOTLAB_CHECK(list.is_list(), list.describe(),
+               ": plugins must be a list of plugin libraries, got ", list.kind_name());
+  for (size_t k = 0; k < list.size(); ++k) {
+    const Config entry = list.at(k);
+    MOTLAB_CHECK(entry.kind() == Config::Kind::kString, entry.describe(),
+                 ": a plugin entry must be a library path or name");
+    std::string spec = entry.as_string();
+    const std::string& file = entry.where().file;
+    if (spec.find('/') != std::string::npos && spec[0] != '/' && !file.empty())
+      spec = (fs::path(file).parent_path() / spec).lexically_normal().string();
+    bool loaded = false;
+    std::error_code ec;
+    const std::string canonical = fs::canonical(spec, ec).string();
+    for (const auto& plugin : loaded_plugins())
+      loaded = loaded || (!ec && plugin.file == canonical);
+    if (!loaded) out.emplace_back(spec, entry.where().str());
+  }
+  return out;
+}
+}  // namespace
+
+Composed compose_for_run(const RunRequest& request) {
+  // Plugins named in a config may provide the very options it selects: look with a lenient
+  // probe, load what it names, compose again (a plugin's config may name further plugins).
+  for (int round = 0;; ++round) {
+    ComposeRequest probe = compose_request_for(request);
+    probe.probe = true;
+    const auto pending = unloaded_config_plugins(compose(probe).config);
+    if (pending.empty() || round == 8) break;
+    for (const auto& [spec, where] : pending) load_plugin(spec, where);
+  }
+  return compose(compose_request_for(request));
 }
 
 std::string experiment_name(const Config& composed,
@@ -131,12 +173,7 @@ std::string experiment_name(const Config& composed,
 }
 
 int run_job(const RunRequest& request, const std::string& job_dir_in, int job_num) {
-  ComposeRequest compose_request;
-  compose_request.config_dir =
-      request.config_dir.empty() ? default_config_dir() : request.config_dir;
-  compose_request.primary = request.config_name;
-  compose_request.overrides = request.overrides;
-  Composed composed = compose(compose_request);
+  Composed composed = compose_for_run(request);
   // Resolve once to learn where results go, then again with the real output directory.
   Config provisional = resolve_for(composed, "", job_num);
   std::string dir = job_dir_in;
@@ -163,8 +200,8 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
   std::unique_ptr<RunContext> run;
   std::string error;
   try {
-    MOTLAB_CHECK(!task_key.empty(), "the config selects no task (set task=<option>; options in '",
-                 compose_request.config_dir, "/task')");
+    MOTLAB_CHECK(!task_key.empty(),
+                 "the config selects no task (set task=<option>; `motlab list task` shows them)");
     const uint64_t seed = static_cast<uint64_t>(resolved.get<int64_t>("seed", 1234));
     seed_everything(seed);
     const int64_t threads = resolved.get<int64_t>("threads", 0);
@@ -180,11 +217,11 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
     torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
     device_name = device.str();
     run = std::make_unique<RunContext>(resolved, dir, device, seed);
+    run->set_config_source(compose_request_for(request).config_dir, request.config_name);
     write_metrics_json(dir, "running", "", resolved, task_key, device_name, 0.0, run.get(),
                        started);
     log::info("run", "job dir " + dir);
-    std::shared_ptr<Task> task =
-        task_family().create(task_key, resolved["task._target_"].describe(), resolved["task"]);
+    std::shared_ptr<Task> task = task_family().build(resolved["task"], run->build_context());
     install_interrupt_handler();
     task->run(*run);
     MOTLAB_CHECK(!interrupt_requested(), "interrupted by a signal; re-run with resume=true");
@@ -207,25 +244,19 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
 
 namespace {
 
-struct SweepJob {
-  std::vector<std::string> overrides;
-  std::string dir;
-  std::string status;  // pending, running, ok, failed, skipped
-  pid_t pid = 0;
-};
-
 void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request,
-                         const std::vector<SweepJob>& jobs) {
+                         const std::vector<Job>& jobs) {
   std::vector<Config::Item> root;
   root.emplace_back("command_overrides", Config::from_yaml_string(yaml_of_list(request.overrides)));
   root.emplace_back("config_name", Config::string(request.config_name));
   std::vector<Config> entries;
-  for (size_t k = 0; k < jobs.size(); ++k) {
+  for (const Job& job : jobs) {
     std::vector<Config::Item> entry;
-    entry.emplace_back("num", Config::integer(static_cast<int64_t>(k)));
-    entry.emplace_back("dir", Config::string(std::to_string(k)));
-    entry.emplace_back("status", Config::string(jobs[k].status));
-    entry.emplace_back("overrides", Config::from_yaml_string(yaml_of_list(jobs[k].overrides)));
+    entry.emplace_back("num", Config::integer(job.number));
+    entry.emplace_back("dir", Config::string(std::to_string(job.number)));
+    entry.emplace_back("status", Config::string(job.status));
+    if (!job.reason.empty()) entry.emplace_back("reason", Config::string(job.reason));
+    entry.emplace_back("overrides", Config::from_yaml_string(yaml_of_list(job.overrides)));
     entries.push_back(Config::dict(entry));
   }
   root.emplace_back("jobs", Config::list(entries));
@@ -233,6 +264,25 @@ void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request
 }
 
 }  // namespace
+
+void mark_run_failed(const std::string& dir, const std::string& reason) {
+  const std::string path = dir + "/metrics.json";
+  json out = json::object();
+  if (file_exists(path)) {
+    try {
+      out = json::parse(read_file(path));
+    } catch (const std::exception&) {
+      out = json::object();  // unreadable: replaced by a record that says why the run ended
+    }
+    if (!out.is_object()) out = json::object();
+    const std::string status = out.value("status", "");
+    if (status != "running" && !status.empty()) return;
+  }
+  out["status"] = "failed";
+  out["error"] = reason;
+  make_dirs(dir);
+  write_file_atomic(path, out.dump(2) + "\n");
+}
 
 std::string run_status(const std::string& dir) {
   std::ifstream in(dir + "/metrics.json");
@@ -253,52 +303,21 @@ std::vector<std::string> run_overrides(const std::string& dir) {
   return out;
 }
 
-pid_t launch_run_process(const std::vector<std::string>& overrides, const std::string& dir,
-                         int job_num, const RunRequest& request) {
-  make_dirs(dir);
-  pid_t pid = ::fork();
-  MOTLAB_CHECK(pid >= 0, "cannot fork a run process");
-  if (pid == 0) {
-    int fd = ::open((dir + "/console.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, STDOUT_FILENO);
-      ::dup2(fd, STDERR_FILENO);
-      ::close(fd);
-    }
-    ::setenv("MOTLAB_JOB_DIR", dir.c_str(), 1);
-    ::setenv("MOTLAB_JOB_NUM", std::to_string(job_num).c_str(), 1);
-    std::vector<std::string> args{"motlab", "run"};
-    if (!request.config_dir.empty()) {
-      args.push_back("--config-dir");
-      args.push_back(request.config_dir);
-    }
-    args.push_back("--config-name");
-    args.push_back(request.config_name);
-    for (const auto& o : overrides) args.push_back(o);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv("/proc/self/exe", argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
 int run_sweep(const RunRequest& request) {
-  const std::string config_dir =
-      request.config_dir.empty() ? default_config_dir() : request.config_dir;
   // Compose once without the sweep values to read the sweep and launcher settings.
-  std::vector<std::string> fixed;
+  RunRequest base_request = request;
+  base_request.overrides.clear();
   for (const auto& text : request.overrides)
-    if (!parse_override(text).is_sweep()) fixed.push_back(text);
-  ComposeRequest base_request{config_dir, request.config_name, fixed};
-  Composed base = compose(base_request);
+    if (!parse_override(text).is_sweep()) base_request.overrides.push_back(text);
+  Composed base = compose_for_run(base_request);
   Config settings = resolve_for(base, "", 0);
   Config params;
   settings.find("sweep.params", &params);
   std::vector<std::vector<std::string>> expanded =
       expand_sweep(request.overrides, params, /*multirun=*/true);
-  const int parallel = std::max<int>(1, settings.get<int>("launcher.jobs", 1));
+  const int parallel = settings.get<int>("launcher.jobs", 1);
+  MOTLAB_CHECK(parallel >= 1, settings["launcher.jobs"].describe(),
+               ": launcher.jobs must be >= 1 (jobs run at once), got ", parallel);
   std::string sweep_dir = settings.get<std::string>("sweep.dir", "");
   if (sweep_dir.empty()) {
     std::string name = settings.get<std::string>("sweep.name", "");
@@ -306,9 +325,11 @@ int run_sweep(const RunRequest& request) {
     sweep_dir = fresh_dir(results_dir_of(settings), "multirun", name);
   }
   make_dirs(sweep_dir);
-  std::vector<SweepJob> jobs;
+  std::vector<Job> jobs;
   for (size_t k = 0; k < expanded.size(); ++k) {
-    SweepJob job;
+    Job job;
+    job.name = "job " + std::to_string(k);
+    job.number = static_cast<int>(k);
     // sweep.* and launcher.* steer this parent only; jobs never see them, so a re-run with
     // sweep.dir=... recognises the jobs it already finished.
     for (const auto& text : expanded[k]) {
@@ -319,56 +340,23 @@ int run_sweep(const RunRequest& request) {
     }
     job.dir = sweep_dir + "/" + std::to_string(k);
     // A re-used sweep dir: a job whose metrics say ok with the same overrides is not re-run.
-    job.status = run_status(job.dir) == "ok" && run_overrides(job.dir) == job.overrides ? "skipped"
-                                                                                        : "pending";
+    if (run_status(job.dir) == "ok" && run_overrides(job.dir) == job.overrides) {
+      job.status = "skipped";
+      log::info("sweep", job.name + " already done, skipped");
+    }
     jobs.push_back(job);
   }
   write_multirun_yaml(sweep_dir, request, jobs);
   log::info("sweep", std::to_string(jobs.size()) + " jobs, " + std::to_string(parallel) +
                          " in parallel: " + sweep_dir + " (re-run with sweep.dir=" + sweep_dir +
                          " to resume)");
-  size_t next = 0;
-  int running = 0;
-  std::map<pid_t, size_t> by_pid;
-  while (true) {
-    while (running < parallel && next < jobs.size()) {
-      SweepJob& job = jobs[next];
-      if (job.status == "skipped") {
-        log::info("sweep", "job " + std::to_string(next) + " already done, skipped");
-        ++next;
-        continue;
-      }
-      job.status = "running";
-      job.pid = launch_run_process(job.overrides, job.dir, static_cast<int>(next), request);
-      by_pid[job.pid] = next;
-      ++running;
-      std::string line;
-      for (const auto& o : job.overrides) line += " " + o;
-      log::info("sweep", "job " + std::to_string(next) + " started:" + line);
-      ++next;
-      write_multirun_yaml(sweep_dir, request, jobs);
-    }
-    if (running == 0) break;
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    auto it = by_pid.find(pid);
-    if (it == by_pid.end()) continue;
-    SweepJob& job = jobs[it->second];
-    --running;
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && run_status(job.dir) == "ok";
-    job.status = ok ? "ok" : "failed";
-    log::info("sweep", "job " + std::to_string(it->second) + " " + job.status +
-                           (ok ? "" : " (see " + job.dir + "/log.txt)"));
-    write_multirun_yaml(sweep_dir, request, jobs);
-  }
+  const JobLaunch launch =
+      current_job_launch(compose_request_for(request).config_dir, request.config_name);
+  run_jobs(jobs, parallel, launch, "sweep", [&] { write_multirun_yaml(sweep_dir, request, jobs); });
   int failed = 0;
-  for (const auto& job : jobs) failed += job.status == "failed";
+  for (const auto& job : jobs) failed += job.status != "ok" && job.status != "skipped";
   log::info("sweep", "done: " + std::to_string(jobs.size() - failed) + " ok, " +
-                         std::to_string(failed) + " failed -> " + sweep_dir);
+                         std::to_string(failed) + " not finished -> " + sweep_dir);
   std::cout << sweep_dir << "\n";
   return failed > 0 ? 1 : 0;
 }

@@ -20,8 +20,8 @@ class Report {
   virtual void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) = 0;
 };
 
-MOTLAB_DECLARE_FAMILY(table_family, std::shared_ptr<Report>, const Config&)
-MOTLAB_DECLARE_FAMILY(plot_family, std::shared_ptr<Report>, const Config&)
+MOTLAB_DECLARE_FAMILY(table_family, Report)
+MOTLAB_DECLARE_FAMILY(plot_family, Report)
 
 // Runs every node of `tables` and `plots` (dicts name -> node with _target_, or null).
 void run_stage_reports(const Config& tables, const Config& plots,

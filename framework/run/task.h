@@ -14,8 +14,12 @@ namespace motlab {
 class RunContext {
  public:
   RunContext(Config resolved, std::string dir, torch::Device device, uint64_t seed);
-  const Config& config() const { return config_; }      // fully resolved
-  const std::string& dir() const { return dir_; }       // the job's output directory
+  const Config& config() const { return config_; }  // fully resolved
+  const std::string& dir() const { return dir_; }   // the job's output directory
+  // The primary config folder and config name the run was composed from (for child jobs).
+  void set_config_source(std::string dir, std::string name);
+  const std::string& config_dir() const { return config_dir_; }
+  const std::string& config_name() const { return config_name_; }
   std::string path(const std::string& relative) const;  // dir/relative (parents created)
   torch::Device device() const { return device_; }
   uint64_t seed() const { return seed_; }
@@ -33,6 +37,7 @@ class RunContext {
  private:
   Config config_;
   std::string dir_;
+  std::string config_dir_, config_name_ = "config";
   torch::Device device_;
   uint64_t seed_;
   std::map<std::string, double> metrics_;
@@ -46,6 +51,6 @@ class Task {
   virtual void run(RunContext& run) = 0;
 };
 
-MOTLAB_DECLARE_FAMILY(task_family, std::shared_ptr<Task>, const Config&)
+MOTLAB_DECLARE_FAMILY(task_family, Task)
 
 }  // namespace motlab

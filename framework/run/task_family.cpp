@@ -1,6 +1,5 @@
 #include "framework/run/task.h"
 
 namespace motlab {
-MOTLAB_DEFINE_FAMILY(task_family, "task", "task", "what `motlab run` executes",
-                     std::shared_ptr<Task>, const Config&)
+MOTLAB_DEFINE_FAMILY(task_family, Task, "task", "task", "what `motlab run` executes")
 }  // namespace motlab

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "framework/core/error.h"
+#include "framework/core/install_paths.h"
 
 #ifndef MOTLAB_SENTENCEPIECE_SHIM
 #define MOTLAB_SENTENCEPIECE_SHIM ""
@@ -32,16 +33,11 @@ struct Shim {
 
 std::string shim_path() {
   if (const char* env = std::getenv("MOTLAB_SENTENCEPIECE_SHIM")) return env;
-  const std::string built = MOTLAB_SENTENCEPIECE_SHIM;
-  if (!built.empty() && std::filesystem::exists(built)) return built;
-  // Next to the running executable (an installed or copied build tree).
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto candidate = exe.parent_path() / "libmotlab_sentencepiece.so";
-    if (std::filesystem::exists(candidate)) return candidate.string();
-  }
-  return built;
+  // Next to libmotlab (a build tree, or <prefix>/lib after `cmake --install`), else where the
+  // build put it.
+  const std::string beside = library_dir() + "/libmotlab_sentencepiece.so";
+  if (std::filesystem::exists(beside)) return beside;
+  return MOTLAB_SENTENCEPIECE_SHIM;
 }
 
 const Shim& shim() {

@@ -27,7 +27,7 @@ std::shared_ptr<MotionEncoder> load_motion_encoder(const std::string& run_dir,
   Config config = run_config(run_dir, "motion_encoder");
   BuildContext own = ctx;
   own.root = config;
-  auto encoder = make_motion_encoder(config["motion_encoder"], own);
+  auto encoder = motion_encoder_family().build(config["motion_encoder"], own);
   load_module(model_weights_path(run_dir, "motion_encoder"), *encoder);
   return encoder;
 }
@@ -37,7 +37,7 @@ std::shared_ptr<TextEncoder> load_text_encoder(const std::string& run_dir,
   Config config = run_config(run_dir, "text_encoder");
   BuildContext own = ctx;
   own.root = config;
-  auto encoder = make_text_encoder(config["text_encoder"], own);
+  auto encoder = text_encoder_family().build(config["text_encoder"], own);
   load_module(model_weights_path(run_dir, "text_encoder"), *encoder);
   return encoder;
 }

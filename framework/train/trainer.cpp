@@ -149,31 +149,65 @@ std::map<std::string, double> retrieval_scores(const EncodedSet& set, const std:
   return out;
 }
 
+const OptionSchema& trainer_option_schema() {
+  static const OptionSchema schema = [] {
+    const TrainerOptions d;
+    return OptionSchema()
+        .option<int64_t>("epochs", d.epochs, "training epochs")
+        .option<int64_t>("batch_size", d.batch_size, "pairs per micro-batch")
+        .option<int64_t>("eval_batch_size", d.eval_batch_size, "pairs per batch when encoding")
+        .option<double>("lr", d.lr, "AdamW learning rate")
+        .option<double>("weight_decay", d.weight_decay, "AdamW weight decay")
+        .option<double>("beta1", d.beta1, "AdamW beta1")
+        .option<double>("beta2", d.beta2, "AdamW beta2")
+        .option<double>("eps", d.eps, "AdamW epsilon")
+        .option<std::string>("schedule", d.schedule.kind,
+                             "learning-rate schedule: constant | cosine")
+        .option<int64_t>("warmup_steps", d.schedule.warmup_steps, "linear warm-up steps")
+        .option<double>("min_lr_ratio", d.schedule.min_lr_ratio, "cosine floor, as a share of lr")
+        .option<double>("grad_clip", d.grad_clip, "max global L2 norm of the gradients (0 = off)")
+        .option<int64_t>("accumulate", d.accumulate, "micro-batches per optimizer step")
+        .option<bool>("bf16", d.bf16, "bf16 autocast on CUDA (ignored on CPU)")
+        .option<int64_t>("patience", d.patience,
+                         "epochs without improvement before stopping (0 = off)")
+        .option<double>("min_delta", d.min_delta, "smallest improvement of `monitor` that counts")
+        .option<std::string>("monitor", d.monitor, "validation metric that picks the best epoch")
+        .option<int64_t>("max_batches_per_epoch", d.max_batches_per_epoch, "0 = whole epoch")
+        .option<int64_t>("prefetch", static_cast<int64_t>(d.prefetch), "batches prepared ahead")
+        .option<bool>("shuffle", d.shuffle, "shuffle the training pairs every epoch")
+        .option<bool>("drop_last", d.drop_last, "drop the last incomplete batch");
+  }();
+  return schema;
+}
+
+MOTLAB_REGISTER_GROUP("trainer", "optimisation settings of task=train", trainer_option_schema());
+
 TrainerOptions trainer_options_from(const Config& node) {
-  Options o(node, "trainer");
+  const Options o(node, trainer_option_schema(), "trainer");
   TrainerOptions t;
-  t.epochs = o.get<int64_t>("epochs", t.epochs);
-  t.batch_size = o.get<int64_t>("batch_size", t.batch_size);
-  t.eval_batch_size = o.get<int64_t>("eval_batch_size", t.eval_batch_size);
-  t.lr = o.get<double>("lr", t.lr);
-  t.weight_decay = o.get<double>("weight_decay", t.weight_decay);
-  t.beta1 = o.get<double>("beta1", t.beta1);
-  t.beta2 = o.get<double>("beta2", t.beta2);
-  t.eps = o.get<double>("eps", t.eps);
-  t.schedule.kind = o.get<std::string>("schedule", t.schedule.kind);
-  t.schedule.warmup_steps = o.get<int64_t>("warmup_steps", t.schedule.warmup_steps);
-  t.schedule.min_lr_ratio = o.get<double>("min_lr_ratio", t.schedule.min_lr_ratio);
-  t.grad_clip = o.get<double>("grad_clip", t.grad_clip);
-  t.accumulate = o.get<int64_t>("accumulate", t.accumulate);
-  t.bf16 = o.get<bool>("bf16", t.bf16);
-  t.patience = o.get<int64_t>("patience", t.patience);
-  t.min_delta = o.get<double>("min_delta", t.min_delta);
-  t.monitor = o.get<std::string>("monitor", t.monitor);
-  t.max_batches_per_epoch = o.get<int64_t>("max_batches_per_epoch", t.max_batches_per_epoch);
-  t.prefetch = static_cast<size_t>(o.get<int64_t>("prefetch", static_cast<int64_t>(t.prefetch)));
-  t.shuffle = o.get<bool>("shuffle", t.shuffle);
-  t.drop_last = o.get<bool>("drop_last", t.drop_last);
-  o.finish();
+  t.epochs = o.get<int64_t>("epochs");
+  t.batch_size = o.get<int64_t>("batch_size");
+  t.eval_batch_size = o.get<int64_t>("eval_batch_size");
+  t.lr = o.get<double>("lr");
+  t.weight_decay = o.get<double>("weight_decay");
+  t.beta1 = o.get<double>("beta1");
+  t.beta2 = o.get<double>("beta2");
+  t.eps = o.get<double>("eps");
+  t.schedule.kind = o.get<std::string>("schedule");
+  t.schedule.warmup_steps = o.get<int64_t>("warmup_steps");
+  t.schedule.min_lr_ratio = o.get<double>("min_lr_ratio");
+  t.grad_clip = o.get<double>("grad_clip");
+  t.accumulate = o.get<int64_t>("accumulate");
+  t.bf16 = o.get<bool>("bf16");
+  t.patience = o.get<int64_t>("patience");
+  t.min_delta = o.get<double>("min_delta");
+  t.monitor = o.get<std::string>("monitor");
+  t.max_batches_per_epoch = o.get<int64_t>("max_batches_per_epoch");
+  const int64_t prefetch = o.get<int64_t>("prefetch");
+  MOTLAB_CHECK(prefetch >= 0, o.describe("prefetch"), ": must be >= 0, got ", prefetch);
+  t.prefetch = static_cast<size_t>(prefetch);
+  t.shuffle = o.get<bool>("shuffle");
+  t.drop_last = o.get<bool>("drop_last");
   const std::string where = node.describe();
   MOTLAB_CHECK(t.epochs > 0, where, ": epochs must be > 0, got ", t.epochs);
   MOTLAB_CHECK(t.batch_size > 0 && t.eval_batch_size > 0, where, ": batch sizes must be > 0");

@@ -71,8 +71,10 @@ struct TrainerOptions {
   std::string dir;  // output directory (checkpoints/ under it)
 };
 
-// Reads a `trainer` config node (keys as in TrainerOptions, schedule keys flat:
-// schedule, warmup_steps, min_lr_ratio); unknown keys are errors.
+// The declared options of a `trainer` node (configs/trainer/*.yaml; keys as in TrainerOptions,
+// schedule keys flat: schedule, warmup_steps, min_lr_ratio; defaults: TrainerOptions), and
+// reading one (unknown keys are errors).
+const OptionSchema& trainer_option_schema();
 TrainerOptions trainer_options_from(const Config& node);
 
 struct TrainResult {

@@ -30,14 +30,13 @@ TEST(EvalCli, SavedEmbeddingsReproduceInProcessMetrics) {
   }
   motlab::write_file_atomic(dir + "/ids.txt", ids);
   motlab::write_file_atomic(dir + "/captions.txt", captions);
-  std::map<std::string, double> expected;
-  for (const char* name : {"all", "small_batches", "long"}) {
-    auto protocol = motlab::eval::make_eval_protocol(
-        motlab::Config::from_yaml_file(motlab::test::source_dir() + "/configs/protocol/" + name +
-                                       ".yaml"),
-        motlab::BuildContext{});
-    for (const auto& kv : protocol->evaluate(in)) expected[kv.first] = kv.second;
-  }
+  std::vector<motlab::Config::Item> entries;
+  for (const char* name : {"all", "small_batches", "long15", "long20"})
+    entries.emplace_back(
+        name, motlab::Config::from_yaml_file(motlab::test::source_dir() + "/configs/protocol/" +
+                                             name + ".yaml"));
+  const std::map<std::string, double> expected =
+      motlab::eval::run_protocols(motlab::Config::dict(entries), in, motlab::BuildContext{});
   std::string out;
   ASSERT_EQ(motlab::test::run_command(motlab::test::motlab_executable() + " eval --text-emb " +
                                           dir + "/text.npy --motion-emb " + dir +

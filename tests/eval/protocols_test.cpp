@@ -26,8 +26,10 @@ torch::Tensor hand_matrix() {
                         {0.1f, 0.2f, 0.3f, 0.95f}});
 }
 
-std::shared_ptr<EvalProtocol> protocol(const std::string& yaml) {
-  return make_eval_protocol(motlab::Config::from_yaml_string(yaml), motlab::BuildContext{});
+// Protocols as a run lists them (entry name -> node), through the one evaluation path.
+std::map<std::string, double> evaluate(const std::string& protocols_yaml, const EvalInputs& in) {
+  return run_protocols(motlab::Config::from_yaml_string(protocols_yaml, "protocols.yaml"), in,
+                       motlab::BuildContext{});
 }
 
 EvalInputs identical_pairs(int64_t n) {
@@ -86,15 +88,40 @@ TEST(RetrievalMetrics, PythonRounding) {
 
 TEST(Protocols, AllAndThresholdBlocks) {
   EvalInputs in = identical_pairs(5);
-  auto all = protocol("{_target_: all}")->evaluate(in);
+  auto all = evaluate("{all: {_target_: all}}", in);
   EXPECT_DOUBLE_EQ(all.at("all/t2m/R01"), 100);
   EXPECT_DOUBLE_EQ(all.at("all/m2t/MedR"), 1);
   EXPECT_DOUBLE_EQ(all.at("all/t2m/len"), 5);
-  EXPECT_THROW(protocol("{_target_: threshold}")->evaluate(in), motlab::Error);  // no captions sim
+  // Without caption similarities the error names the entry and what to do.
+  try {
+    evaluate("{b: {_target_: threshold}}", in);
+    FAIL() << "threshold ran without caption similarities";
+  } catch (const motlab::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("protocol 'b' (threshold) needs caption similarities"),
+              std::string::npos)
+        << e.what();
+  }
   in.caption_similarity = torch::eye(5);
   EXPECT_DOUBLE_EQ(
-      protocol("{_target_: threshold, threshold: 0.95}")->evaluate(in).at("threshold/t2m/R01"),
+      evaluate("{threshold: {_target_: threshold, threshold: 0.95}}", in).at("threshold/t2m/R01"),
       100);
+}
+
+TEST(Protocols, EveryEntryKeepsItsOwnMetrics) {
+  // Two thresholds side by side (TMR's 0.95 and the paper's 0.98), and a switched-off entry.
+  EvalInputs in = identical_pairs(4);
+  in.text = torch::tensor({{1.0f, 0.0f}, {0.9f, 0.1f}, {0.0f, 1.0f}, {0.1f, 0.9f}});
+  in.motion = torch::tensor({{0.9f, 0.1f}, {1.0f, 0.0f}, {0.1f, 0.9f}, {0.0f, 1.0f}});
+  // Captions 0/1 and 2/3 are near-identical: cosine 0.94 -> (0.94 + 1) / 2 = 0.97.
+  in.caption_similarity = torch::tensor({{1.0f, 0.94f, 0.0f, 0.0f},
+                                         {0.94f, 1.0f, 0.0f, 0.0f},
+                                         {0.0f, 0.0f, 1.0f, 0.94f},
+                                         {0.0f, 0.0f, 0.94f, 1.0f}});
+  auto m = evaluate(
+      "{tmr: {_target_: threshold, threshold: 0.95}, paper: {_target_: threshold}, off: null}", in);
+  EXPECT_DOUBLE_EQ(m.at("tmr/t2m/R01"), 100);  // 0.97 > 0.95: the near-identical pair counts
+  EXPECT_DOUBLE_EQ(m.at("paper/t2m/R01"), 0);  // 0.97 < 0.98: every query's best is the other
+  EXPECT_EQ(m.count("off/t2m/R01"), 0u);
 }
 
 TEST(Protocols, SmallBatchesDropTheRemainderAndAverage) {
@@ -106,7 +133,7 @@ TEST(Protocols, SmallBatchesDropTheRemainderAndAverage) {
   EXPECT_EQ(std::vector<int64_t>(seventy.begin(), seventy.begin() + 8),
             (std::vector<int64_t>{26, 27, 48, 22, 30, 51, 7, 59}));
   EvalInputs in = identical_pairs(70);  // 2 batches of 32, 6 pairs dropped
-  auto m = protocol("{_target_: small_batches}")->evaluate(in);
+  auto m = evaluate("{small_batches: {_target_: small_batches}}", in);
   EXPECT_DOUBLE_EQ(m.at("small_batches/batches"), 2);
   EXPECT_DOUBLE_EQ(m.at("small_batches/t2m/len"), 32);
   EXPECT_DOUBLE_EQ(m.at("small_batches/t2m/R01"), 100);
@@ -117,7 +144,7 @@ TEST(Protocols, SmallBatchesDropTheRemainderAndAverage) {
   std::vector<int64_t> order = numpy_legacy_permutation(70, 0);
   const int64_t a = order[0], b = order[1];  // ids are sorted already, so both are in batch 0
   in.motion[b] = in.motion[a];
-  auto tied = protocol("{_target_: small_batches}")->evaluate(in);
+  auto tied = evaluate("{small_batches: {_target_: small_batches}}", in);
   for (const char* key : {"small_batches/t2m/R01", "small_batches/t2m/R10", "small_batches/m2t/R01",
                           "small_batches/m2t/R05"})
     EXPECT_DOUBLE_EQ(tied.at(key), 98.44) << key;
@@ -132,7 +159,10 @@ TEST(Protocols, LongCaptionsIncludingAnEmptySubset) {
     return s;
   };
   in.captions = {words(3), words(15), words(20), words(16)};
-  auto m = protocol("{_target_: long, min_words: [15, 20, 30]}")->evaluate(in);
+  auto m = evaluate(
+      "{long15: {_target_: long}, long20: {_target_: long, min_words: 20}, "
+      "long30: {_target_: long, min_words: 30}}",
+      in);
   EXPECT_DOUBLE_EQ(m.at("long15/t2m/len"), 3);
   EXPECT_DOUBLE_EQ(m.at("long20/t2m/len"), 1);
   EXPECT_DOUBLE_EQ(m.at("long30/t2m/len"), 0);
@@ -148,15 +178,15 @@ TEST(Protocols, DissimilarFromAnIdListOrFarthestPoint) {
                                          {0.5f, 0.4f, 0.3f, 1.0f}});
   in.out_dir = motlab::test::temp_dir("dissimilar");
   // Row means 0.625, 0.625, 0.4, 0.55: start at 2; the caption farthest from it is 0 (0.1).
-  auto m = protocol("{_target_: dissimilar, count: 2}")->evaluate(in);
+  auto m = evaluate("{dissimilar: {_target_: dissimilar, count: 2}}", in);
   EXPECT_DOUBLE_EQ(m.at("dissimilar/t2m/len"), 2);
   EXPECT_EQ(motlab::read_file(in.out_dir + "/dissimilar_ids.txt"), "000000\n000002\n");
   motlab::write_file_atomic(in.out_dir + "/nsim_test.txt", "000003\n000001\n000000\n");
   in.id_list_dir = in.out_dir;
-  auto listed = protocol("{_target_: dissimilar, count: 100}")->evaluate(in);
+  auto listed = evaluate("{dissimilar: {_target_: dissimilar, count: 100}}", in);
   EXPECT_DOUBLE_EQ(listed.at("dissimilar/t2m/len"), 3);
   motlab::write_file_atomic(in.out_dir + "/nsim_test.txt", "999999\n");
-  EXPECT_THROW(protocol("{_target_: dissimilar}")->evaluate(in), motlab::Error);
+  EXPECT_THROW(evaluate("{dissimilar: {_target_: dissimilar}}", in), motlab::Error);
 }
 
 namespace {

@@ -31,7 +31,7 @@ LayerKvCache prefilled(const torch::Tensor& k, const torch::Tensor& v) {
 }
 
 std::shared_ptr<motlab::KvPruner> pruner(const std::string& yaml) {
-  return motlab::make_kv_pruner(Config::from_yaml_string(yaml), BuildContext{});
+  return motlab::kv_pruner_family().build(Config::from_yaml_string(yaml), BuildContext{});
 }
 }  // namespace
 

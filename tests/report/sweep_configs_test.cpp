@@ -9,9 +9,19 @@
 
 #include "framework/config/compose.h"
 #include "framework/config/overrides.h"
+#include "framework/run/runner.h"
 #include "tests/support/paths.h"
 
 namespace {
+
+// As `motlab run` composes: option files completed with the components' declared options.
+motlab::Composed compose_with_declarations(const std::string& config_dir,
+                                           const std::vector<std::string>& overrides) {
+  motlab::RunRequest request;
+  request.config_dir = config_dir;
+  request.overrides = overrides;
+  return motlab::compose_for_run(request);
+}
 
 struct Expected {
   std::vector<std::string> base;  // a config the swept keys exist in
@@ -47,7 +57,7 @@ TEST(SweepConfigs, EachNamedSweepExpandsIntoValidJobs) {
     const Expected& expected = it->second;
     std::vector<std::string> overrides = expected.base;
     overrides.push_back("+sweep=" + name);
-    motlab::Composed composed = motlab::compose({config_dir, "config", overrides});
+    motlab::Composed composed = compose_with_declarations(config_dir, overrides);
     // Unresolved: the sweep block holds literals (and a method may leave a model path '???').
     const motlab::Config& resolved = composed.config;
     EXPECT_EQ(resolved.get<std::string>("sweep.name"), name);
@@ -63,7 +73,7 @@ TEST(SweepConfigs, EachNamedSweepExpandsIntoValidJobs) {
       EXPECT_FALSE(value.empty()) << "a job does not set " << expected.swept_key;
       distinct.insert(value);
       // The job's config composes: its keys exist, its values have the right types.
-      motlab::Composed job_config = motlab::compose({config_dir, "config", job});
+      motlab::Composed job_config = compose_with_declarations(config_dir, job);
       motlab::Config value_node;
       EXPECT_TRUE(job_config.config.find(expected.swept_key, &value_node)) << value;
     }
@@ -76,7 +86,7 @@ TEST(SweepConfigs, TheCommandLineStillOverridesANamedSweep) {
   const std::string config_dir = motlab::test::source_dir() + "/configs";
   std::vector<std::string> overrides{"method=sllm", "+sweep=temperature", "loss.temperature=0.1,1"};
   motlab::Composed composed =
-      motlab::compose({config_dir, "config", {"method=sllm", "+sweep=temperature"}});
+      compose_with_declarations(config_dir, {"method=sllm", "+sweep=temperature"});
   motlab::Config params;
   ASSERT_TRUE(composed.config.find("sweep.params", &params));
   EXPECT_EQ(motlab::expand_sweep(overrides, params, true).size(), 2u);

@@ -1,42 +1,38 @@
-// Census: every registered component key has an option file under configs/<group>/ (its stem or
-// its _target_), and every option file's _target_ is registered. Catches a plugin dropped by the
-// linker and a config pointing at a component that does not exist.
+// Census: every registered component key has an option file on the config search path, every
+// option file's _target_ is registered, and no option file sets an undeclared option or repeats
+// a declared default (a default is written once, in C++). Catches a component dropped by the
+// linker, a config naming a component that does not exist, and a default written twice. Plugins
+// get the same check through `motlab --plugin <lib> list --check` (plugins_test).
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
+#include <fstream>
 
-#include "framework/config/config.h"
-#include "framework/registry/registry.h"
+#include "framework/registry/census.h"
 #include "tests/support/paths.h"
 
-namespace fs = std::filesystem;
-
 TEST(Census, RegisteredKeysAndConfigOptionsMatch) {
-  const fs::path configs = fs::path(motlab::test::source_dir()) / "configs";
-  int families_checked = 0;
-  for (const motlab::FamilyBase* family : motlab::all_families()) {
-    if (family->config_group().empty()) continue;
-    ++families_checked;
-    const fs::path group = configs / family->config_group();
-    std::set<std::string> targets;
-    if (fs::is_directory(group)) {
-      for (const auto& entry : fs::directory_iterator(group)) {
-        if (entry.path().extension() != ".yaml") continue;
-        motlab::Config option = motlab::Config::from_yaml_file(entry.path().string());
-        ASSERT_TRUE(option.has("_target_"))
-            << entry.path() << " is an option of '" << family->name() << "' without _target_";
-        const std::string target = option.get<std::string>("_target_");
-        EXPECT_TRUE(family->contains(target))
-            << entry.path() << " names _target_ '" << target << "', which no " << family->name()
-            << " component registers";
-        targets.insert(target);
-      }
-    }
-    for (const auto& key : family->keys())
-      EXPECT_TRUE(targets.count(key))
-          << family->name() << " '" << key << "' is registered but no option file under " << group
-          << " selects it";
-  }
-  EXPECT_GE(families_checked, 5);
+  const motlab::ConfigSearchPath paths({motlab::test::source_dir() + "/configs"});
+  const auto problems = motlab::registry_census(paths);
+  for (const auto& problem : problems) ADD_FAILURE() << problem;
+  int families = 0;
+  for (const motlab::FamilyBase* family : motlab::all_families())
+    families += !family->config_group().empty();
+  EXPECT_GE(families, 8);
+  EXPECT_GE(motlab::group_schemas().size(), 2u);  // trainer, data
+}
+
+TEST(Census, ARepeatedDefaultAndAnUndeclaredOptionAreFound) {
+  const std::string dir = motlab::test::temp_dir("census");
+  std::filesystem::create_directories(dir + "/loss");
+  std::ofstream(dir + "/loss/mine.yaml") << "_target_: infonce\ntemperature: 0.1\ntemprature: 2\n";
+  const auto problems = motlab::registry_census(
+      motlab::ConfigSearchPath({motlab::test::source_dir() + "/configs", dir}));
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("mine.yaml: sets 'temprature', which loss 'infonce' does not declare"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("mine.yaml: 'temperature' repeats what loss 'infonce' declares"),
+            std::string::npos)
+      << problems[1];
 }

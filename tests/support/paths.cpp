@@ -13,6 +13,11 @@ namespace motlab::test {
 std::string source_dir() { return MOTLAB_SOURCE_DIR; }
 std::string binary_dir() { return MOTLAB_BINARY_DIR; }
 std::string motlab_executable() { return MOTLAB_EXECUTABLE; }
+std::string probe_plugin(const std::string& variant) {
+  if (variant == "clash") return MOTLAB_PROBE_PLUGIN_CLASH;
+  if (variant == "old") return MOTLAB_PROBE_PLUGIN_OLD;
+  return MOTLAB_PROBE_PLUGIN;
+}
 
 std::string shared_dir() {
   if (const char* env = std::getenv("MOTLAB_SHARED_DIR")) {

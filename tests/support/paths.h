@@ -9,6 +9,9 @@ std::string source_dir();
 std::string binary_dir();
 std::string motlab_executable();
 std::string shared_dir();  // "" when ../shared is absent
+// The test plugins (tests/plugins/probe_plugin.cpp): "good" (loss plugin_probe + a config
+// folder), "clash" (registers infonce again), "old" (stamped with other versions).
+std::string probe_plugin(const std::string& variant);
 // A fresh empty directory under the build tree, unique per call.
 std::string temp_dir(const std::string& name);
 // Runs a shell command, returns its exit code; stdout+stderr captured into *output if given.

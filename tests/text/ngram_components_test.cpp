@@ -14,7 +14,7 @@ TEST(CharNgrams, CodePointsAndCounts) {
 }
 
 TEST(Tfidf, IdenticalCaptionsScoreOneParaphrasesScoreHigherThanStrangers) {
-  auto similarity = motlab::make_text_similarity(
+  auto similarity = motlab::text_similarity_family().build(
       motlab::Config::from_yaml_string("{_target_: tfidf}"), motlab::BuildContext{});
   torch::Tensor e = similarity->embed({"사람이 앞으로 천천히 걷는다", "사람이 앞으로 천천히 걷는다",
                                        "사람이 천천히 앞으로 걸어간다", "누군가 두 번 점프한다"});
@@ -25,7 +25,7 @@ TEST(Tfidf, IdenticalCaptionsScoreOneParaphrasesScoreHigherThanStrangers) {
 }
 
 TEST(NgramBow, EmbedsCaptions) {
-  auto encoder = motlab::make_text_encoder(
+  auto encoder = motlab::text_encoder_family().build(
       motlab::Config::from_yaml_string(
           "{_target_: ngram_bow, buckets: 64, hidden_dim: 8, latent_dim: 4}"),
       motlab::BuildContext{});

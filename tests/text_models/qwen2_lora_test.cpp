@@ -45,7 +45,7 @@ double max_diff(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 std::shared_ptr<KvPruner> pruner(const std::string& yaml) {
-  return make_kv_pruner(Config::from_yaml_string(yaml), BuildContext{});
+  return kv_pruner_family().build(Config::from_yaml_string(yaml), BuildContext{});
 }
 
 TEST(Qwen2, CachedPrefillAndDecodeEqualOneFullForward) {
@@ -231,7 +231,7 @@ TEST(Qwen2LoraEncoder, PromptIsKeptAndTheCaptionIsCut) {
   const auto caption_a_tokens = static_cast<int64_t>(tokenizer->encode(caption_a).ids.size());
   ASSERT_GT(caption_a_tokens, 3);
   auto make = [&](int64_t max_tokens) {
-    return motlab::make_text_encoder(
+    return motlab::text_encoder_family().build(
         motlab::Config::from_yaml_string("{_target_: qwen2_lora, model_dir: '" + dir +
                                          "', prompt: '" + prompt +
                                          "', max_tokens: " + std::to_string(max_tokens) +

@@ -181,7 +181,7 @@ std::string tiny_e5_folder(const std::string& name) {
 TEST(E5Similarity, MeanPooledQueryPrefixedUnitEmbeddingsInInputOrder) {
   const std::string dir = tiny_e5_folder("e5_similarity");
   Config node = Config::from_yaml_string("_target_: e5\nmodel_dir: " + dir + "\nbatch_size: 2\n");
-  auto similarity = make_text_similarity(node, BuildContext{});
+  auto similarity = text_similarity_family().build(node, BuildContext{});
   const std::vector<std::string> sentences = {"사람이 앞으로 천천히 걷는다", "걷는다",
                                               "한 남자가 왼쪽으로 빠르게 뛰어간 뒤 멈춰 선다",
                                               "사람이 앞으로 천천히 걷는다", "사람이 점프한다"};
@@ -204,13 +204,13 @@ TEST(E5Similarity, MeanPooledQueryPrefixedUnitEmbeddingsInInputOrder) {
   }
   // The prefix is part of the cache key and of the result.
   Config plain = Config::from_yaml_string("_target_: e5\nmodel_dir: " + dir + "\nprefix: ''\n");
-  auto without_prefix = make_text_similarity(plain, BuildContext{});
+  auto without_prefix = text_similarity_family().build(plain, BuildContext{});
   EXPECT_NE(without_prefix->fingerprint(), similarity->fingerprint());
   EXPECT_GT((without_prefix->embed({sentences[0]})[0] - got[0]).abs().max().item<double>(), 1e-4);
   // A folder without weights names the folder.
   Config empty =
       Config::from_yaml_string("_target_: e5\nmodel_dir: " + test::temp_dir("e5_empty") + "\n");
-  EXPECT_THROW(make_text_similarity(empty, BuildContext{}), Error);
+  EXPECT_THROW(text_similarity_family().build(empty, BuildContext{}), Error);
 }
 
 TEST(E5Similarity, PreparedCaptionsAreCachedOnDiskAndGiveTheSameRows) {
@@ -220,10 +220,10 @@ TEST(E5Similarity, PreparedCaptionsAreCachedOnDiskAndGiveTheSameRows) {
   Config node = Config::from_yaml_string("_target_: e5\nmodel_dir: " + dir + "\n");
   const std::vector<std::string> captions = {"사람이 걷는다", "사람이 앞으로 뛰어간다",
                                              "한 남자가 손을 흔든다"};
-  auto uncached = make_text_similarity(node, BuildContext{});
+  auto uncached = text_similarity_family().build(node, BuildContext{});
   torch::Tensor expected =
       uncached->embed({"사람이 점프한다", "사람이 걷는다", "한 남자가 손을 흔든다"});
-  auto first = make_text_similarity(node, ctx);
+  auto first = text_similarity_family().build(node, ctx);
   first->prepare(captions);
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(ctx.cache_dir))
@@ -231,7 +231,7 @@ TEST(E5Similarity, PreparedCaptionsAreCachedOnDiskAndGiveTheSameRows) {
   ASSERT_EQ(files.size(), 1u);
   const auto written = fs::last_write_time(files[0]);
   // A second instance (another stage) reads the file; a caption outside it is computed.
-  auto second = make_text_similarity(node, ctx);
+  auto second = text_similarity_family().build(node, ctx);
   second->prepare(captions);
   EXPECT_EQ(fs::last_write_time(files[0]), written);
   torch::Tensor got = second->embed({"사람이 점프한다", "사람이 걷는다", "한 남자가 손을 흔든다"});
@@ -243,7 +243,7 @@ TEST(E5TextEncoder, CachesFrozenEmbeddingsAndTrainsOnlyItsLinear) {
   BuildContext ctx;
   ctx.cache_dir = test::temp_dir("e5_encoder_cache");
   Config node = Config::from_yaml_string("_target_: e5\nmodel_dir: " + dir + "\nlatent_dim: 8\n");
-  auto encoder = make_text_encoder(node, ctx);
+  auto encoder = text_encoder_family().build(node, ctx);
   EXPECT_EQ(encoder->embedding_dim(), 8);
   std::vector<std::string> names;
   for (const auto& item : encoder->named_parameters()) names.push_back(item.key());
@@ -261,7 +261,7 @@ TEST(E5TextEncoder, CachesFrozenEmbeddingsAndTrainsOnlyItsLinear) {
   e.mean.sum().backward();
   for (const auto& p : encoder->parameters()) EXPECT_TRUE(p.grad().defined());
   // A caption outside the prepared set is computed on the fly and equals a fresh encoder's.
-  auto again = make_text_encoder(node, ctx);
+  auto again = text_encoder_family().build(node, ctx);
   again->prepare(captions);  // reads the cache
   torch::NoGradGuard no_grad;
   for (auto& p : again->named_parameters()) p.value().copy_(encoder->named_parameters()[p.key()]);

@@ -61,11 +61,11 @@ TEST(ConvEncoder, ParameterCountMatchesT2mGpt) {
 
 TEST(MotionEncoderComponents, BuildFromConfigAndIgnorePadding) {
   motlab::BuildContext ctx;
-  auto tmr = motlab::make_motion_encoder(
+  auto tmr = motlab::motion_encoder_family().build(
       motlab::Config::from_yaml_string(
           "{_target_: tmr, nfeats: 12, latent_dim: 16, ff_size: 32, num_layers: 1, num_heads: 2}"),
       ctx);
-  auto cnn = motlab::make_motion_encoder(
+  auto cnn = motlab::motion_encoder_family().build(
       motlab::Config::from_yaml_string(
           "{_target_: cnn, nfeats: 12, width: 16, output_dim: 16, frames: 16, latent_dim: 8}"),
       ctx);
@@ -87,7 +87,7 @@ TEST(MotionEncoderComponents, BuildFromConfigAndIgnorePadding) {
     EXPECT_EQ(a.mean.size(1), encoder->embedding_dim());
     EXPECT_TRUE(torch::allclose(a.mean[0], b.mean[0], 1e-5, 1e-5));
   }
-  EXPECT_THROW(motlab::make_motion_encoder(
+  EXPECT_THROW(motlab::motion_encoder_family().build(
                    motlab::Config::from_yaml_string("{_target_: cnn, widht: 3}"), ctx),
                motlab::Error);
 }

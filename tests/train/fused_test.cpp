@@ -17,7 +17,8 @@ using motlab::Config;
 std::shared_ptr<motlab::MotionEncoder> write_run(const std::string& dir, const std::string& node) {
   Config config = Config::from_yaml_string("{motion_encoder: " + node + "}");
   motlab::write_file_atomic(dir + "/config_resolved.yaml", config.to_yaml());
-  auto encoder = motlab::make_motion_encoder(config["motion_encoder"], motlab::BuildContext{});
+  auto encoder =
+      motlab::motion_encoder_family().build(config["motion_encoder"], motlab::BuildContext{});
   motlab::train::save_module(motlab::train::model_weights_path(dir, "motion_encoder"), *encoder);
   return encoder;
 }
@@ -40,7 +41,7 @@ TEST(FusedEncoder, FrozenEncodersTrainableFusionShapesAndPadding) {
   auto cnn = write_run(cnn_dir,
                        "{_target_: cnn, nfeats: 12, width: 16, output_dim: 24, frames: 16, "
                        "latent_dim: 8}");
-  auto fused = motlab::make_motion_encoder(
+  auto fused = motlab::motion_encoder_family().build(
       Config::from_yaml_string("{_target_: fused, tmr_run: " + tmr_dir + ", cnn_run: " + cnn_dir +
                                ", nfeats: 12, attention_dim: 8, num_heads: 2, latent_dim: 10}"),
       motlab::BuildContext{});
@@ -73,7 +74,7 @@ TEST(FusedEncoder, FrozenEncodersTrainableFusionShapesAndPadding) {
 
 TEST(FusedEncoder, MissingRunDirectoryIsAClearError) {
   try {
-    motlab::make_motion_encoder(
+    motlab::motion_encoder_family().build(
         Config::from_yaml_string("{_target_: fused, tmr_run: /nonexistent/a, cnn_run: /b}"),
         motlab::BuildContext{});
     FAIL() << "expected an error";

@@ -37,7 +37,7 @@ TEST(InfoNce, HandComputedWithFiltering) {
   EXPECT_NEAR(loss.item<double>(), expected, 1e-6);
   EXPECT_NEAR(expected, 0.517064, 1e-6);
   // Through the registered component (same numbers).
-  auto component = motlab::make_loss(
+  auto component = motlab::loss_family().build(
       motlab::Config::from_yaml_string("{_target_: infonce, temperature: 1.0, threshold: 0.95}"),
       motlab::BuildContext{});
   motlab::LossInputs inputs;

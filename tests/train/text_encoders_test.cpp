@@ -7,7 +7,7 @@
 
 TEST(CharActorEncoder, ShapesPaddingAndDistinctCaptions) {
   torch::manual_seed(0);
-  auto encoder = motlab::make_text_encoder(
+  auto encoder = motlab::text_encoder_family().build(
       motlab::Config::from_yaml_string("{_target_: char_actor, buckets: 512, char_dim: 16, "
                                        "latent_dim: 24, ff_size: 32, num_layers: 2, num_heads: 2}"),
       motlab::BuildContext{});

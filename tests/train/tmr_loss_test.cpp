@@ -19,7 +19,7 @@ TEST(GaussianKl, HandValues) {
 
 TEST(TmrLoss, WeightedSumOfItsTermsWithTheDecoderInside) {
   torch::manual_seed(0);
-  auto loss = motlab::make_loss(
+  auto loss = motlab::loss_family().build(
       motlab::Config::from_yaml_string(
           "{_target_: tmr, nfeats: 6, latent_dim: 8, ff_size: 16, num_layers: 1, num_heads: 2, "
           "weight_kl: 1.0, weight_latent: 1.0, threshold: null}"),

@@ -101,21 +101,22 @@ motlab::train::RetrievalModel small_model(int interrupt_after = 0) {
   torch::manual_seed(11);
   motlab::BuildContext ctx;
   motlab::train::RetrievalModel m;
-  m.motion = motlab::make_motion_encoder(
+  m.motion = motlab::motion_encoder_family().build(
       Config::from_yaml_string("{_target_: tmr, latent_dim: 16, ff_size: 32, num_layers: 1, "
                                "num_heads: 2}"),
       ctx);
-  m.text = motlab::make_text_encoder(
+  m.text = motlab::text_encoder_family().build(
       Config::from_yaml_string("{_target_: char_actor, buckets: 256, char_dim: 8, latent_dim: 16, "
                                "ff_size: 32, num_layers: 1, num_heads: 2}"),
       ctx);
-  m.loss = motlab::make_loss(
+  m.loss = motlab::loss_family().build(
       Config::from_yaml_string("{_target_: tmr, latent_dim: 16, ff_size: 32, num_layers: 1, "
                                "num_heads: 2, threshold: 0.8}"),
       ctx);
   // Always wrapped (0 = never interrupts) so checkpoints of both runs name the same modules.
   m.loss = std::make_shared<InterruptingLoss>(m.loss, interrupt_after);
-  m.similarity = motlab::make_text_similarity(Config::from_yaml_string("{_target_: tfidf}"), ctx);
+  m.similarity =
+      motlab::text_similarity_family().build(Config::from_yaml_string("{_target_: tfidf}"), ctx);
   return m;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "framework/config/config.h"
+#include "framework/config/options.h"
 #include "framework/core/error.h"
 #include "framework/core/process_setup.h"
 #include "framework/core/strings.h"
@@ -51,12 +52,65 @@ TEST(ConfigBasic, EditsAreImmutable) {
   EXPECT_EQ(Config::from_yaml_string(b.to_yaml()), b);
 }
 
-TEST(ConfigBasic, OptionsRejectUnknownKeys) {
-  Config c = Config::from_yaml_string("_target_: x\nlr: 0.1\ntypo: 3\n");
-  motlab::Options options(c, "loss 'x'");
-  EXPECT_DOUBLE_EQ(options.get<double>("lr", 1.0), 0.1);
-  EXPECT_EQ(options.get<int>("absent", 7), 7);
-  EXPECT_THROW(options.finish(), motlab::Error);
+motlab::OptionSchema example_schema() {
+  return motlab::OptionSchema()
+      .option<double>("lr", 1.0, "learning rate")
+      .option<int64_t>("steps", 7, "steps")
+      .required<std::string>("model_dir", "a folder")
+      .group("lora", motlab::OptionSchema().option<int64_t>("r", 8, "rank"), "adapter")
+      .optional_group("synth", motlab::OptionSchema().option<int64_t>("n", 2, "n"), "maybe")
+      .list("rows", motlab::OptionSchema().required<std::string>("label", "row"), "rows");
+}
+
+TEST(ConfigBasic, OptionsRejectUnknownKeysWithTheClosestMatch) {
+  const motlab::OptionSchema schema = example_schema();
+  Config c = Config::from_yaml_string("_target_: x\nlr: 0.1\nsteeps: 3\n", "x.yaml");
+  try {
+    motlab::Options options(c, schema, "loss 'x'");
+    FAIL() << "an unknown key was accepted";
+  } catch (const motlab::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("unknown option 'steeps'"), std::string::npos) << what;
+    EXPECT_NE(what.find("x.yaml:3"), std::string::npos) << what;
+    EXPECT_NE(what.find("Did you mean 'steps'?"), std::string::npos) << what;
+  }
+}
+
+TEST(ConfigBasic, OptionsFillDefaultsAndCheckTypes) {
+  const motlab::OptionSchema schema = example_schema();
+  motlab::Options options(Config::from_yaml_string("lr: 0.1\nmodel_dir: m\nlora: {r: 4}\n"), schema,
+                          "loss 'x'");
+  EXPECT_DOUBLE_EQ(options.get<double>("lr"), 0.1);
+  EXPECT_EQ(options.get<int64_t>("steps"), 7);
+  EXPECT_EQ(options.get<int64_t>("lora.r"), 4);
+  EXPECT_TRUE(options.is_null("synth"));
+  EXPECT_TRUE(options.items("rows").empty());
+  // A component reading an option it does not declare, or as another type: a bug, named.
+  EXPECT_THROW(options.get<int64_t>("absent"), motlab::Error);
+  EXPECT_THROW(options.get<std::string>("lr"), motlab::Error);
+  // Wrong kinds in the config are errors naming the key.
+  EXPECT_THROW(motlab::Options(Config::from_yaml_string("steps: 1.5\nmodel_dir: m"), schema, "x"),
+               motlab::Error);
+  EXPECT_THROW(motlab::Options(Config::from_yaml_string("rows: [1]\nmodel_dir: m"), schema, "x"),
+               motlab::Error);
+  // A required option that is missing is named when read.
+  motlab::Options without(Config::from_yaml_string("lr: 2"), schema, "loss 'x'");
+  EXPECT_THROW(without.get<std::string>("model_dir"), motlab::Error);
+}
+
+TEST(ConfigBasic, SchemaCompletesNodesAndFindsRepeatedDefaults) {
+  const motlab::OptionSchema schema = example_schema();
+  const Config node = Config::from_yaml_string("_target_: x\nsteps: 7\nlora: {r: 8}\nlr: 2\n");
+  const Config complete = schema.complete(node);
+  EXPECT_EQ(complete.keys(), (std::vector<std::string>{"_target_", "lr", "steps", "model_dir",
+                                                       "lora", "synth", "rows"}));
+  EXPECT_TRUE(complete["model_dir"].is_missing());
+  EXPECT_EQ(complete.get<int64_t>("lora.r"), 8);
+  EXPECT_TRUE(complete["synth"].is_null());  // an optional group stays off
+  EXPECT_EQ(schema.complete(Config::from_yaml_string("synth: {}")).get<int64_t>("synth.n"), 2);
+  EXPECT_EQ(schema.repeated_defaults(node), (std::vector<std::string>{"steps", "lora.r"}));
+  EXPECT_EQ(schema.undeclared_keys(Config::from_yaml_string("lora: {q: 1}\nzz: 2")),
+            (std::vector<std::string>{"lora.q", "zz"}));
 }
 
 TEST(Strings, TrimAndSplitNonEmpty) {

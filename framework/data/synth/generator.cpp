@@ -80,20 +80,38 @@ std::string SynthOptions::to_json() const {
   return j.dump(2);
 }
 
-SynthOptions synth_options_from_config(const Config& node) {
-  Options o(node, "synth");
+OptionSchema synth_option_schema() {
+  const SynthOptions d;
+  return OptionSchema()
+      .option<int64_t>("motions", d.motions, "original motions (mirrored M<id> copies double them)")
+      .option<int64_t>("seed", static_cast<int64_t>(d.seed), "generator seed")
+      .option<bool>("mirror", d.mirror, "add HumanML3D's left-right mirrored copies")
+      .option<std::vector<std::string>>("languages", d.languages,
+                                        "caption languages: ko -> texts_ko/, en -> texts/")
+      .option<int64_t>("min_frames", d.min_frames, "shortest motion in feature frames")
+      .option<int64_t>("max_frames", d.max_frames, "longest motion in feature frames")
+      .option<double>("train_share", d.train_share, "share of motions in the train split")
+      .option<double>("val_share", d.val_share, "share in val (test gets the rest)")
+      .option<std::string>("std_mode", d.std_mode,
+                           "group: HumanML3D's grouped Std.npy | per_dim: TMR's raw std")
+      .option<int64_t>("threads", d.threads,
+                       "generator threads, 0 = all (files do not depend on it)");
+}
+
+SynthOptions read_synth_options(const Options& o) {
   SynthOptions s;
-  s.motions = o.get<int64_t>("motions", s.motions);
-  s.seed = static_cast<uint64_t>(o.get<int64_t>("seed", static_cast<int64_t>(s.seed)));
-  s.mirror = o.get<bool>("mirror", s.mirror);
-  s.languages = o.get<std::vector<std::string>>("languages", s.languages);
-  s.min_frames = o.get<int64_t>("min_frames", s.min_frames);
-  s.max_frames = o.get<int64_t>("max_frames", s.max_frames);
-  s.train_share = o.get<double>("train_share", s.train_share);
-  s.val_share = o.get<double>("val_share", s.val_share);
-  s.std_mode = o.get<std::string>("std_mode", s.std_mode);
-  s.threads = o.get<int>("threads", s.threads);
-  o.finish();
+  s.motions = o.get<int64_t>("motions");
+  const int64_t seed = o.get<int64_t>("seed");
+  MOTLAB_CHECK(seed >= 0, o.describe("seed"), ": the seed must be >= 0, got ", seed);
+  s.seed = static_cast<uint64_t>(seed);
+  s.mirror = o.get<bool>("mirror");
+  s.languages = o.get<std::vector<std::string>>("languages");
+  s.min_frames = o.get<int64_t>("min_frames");
+  s.max_frames = o.get<int64_t>("max_frames");
+  s.train_share = o.get<double>("train_share");
+  s.val_share = o.get<double>("val_share");
+  s.std_mode = o.get<std::string>("std_mode");
+  s.threads = static_cast<int>(o.get<int64_t>("threads"));
   return s;
 }
 

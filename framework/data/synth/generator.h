@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/config/config.h"
+#include "framework/config/options.h"
 #include "framework/data/synth/actions.h"
 
 namespace motlab::synth {
@@ -23,18 +23,19 @@ struct SynthOptions {
   uint64_t seed = 0;
   bool mirror = true;
   std::vector<std::string> languages{"ko", "en"};  // ko -> texts_ko/, en -> texts/
-  int64_t min_frames = 40;                          // feature frames per motion
+  int64_t min_frames = 40;                         // feature frames per motion
   int64_t max_frames = 196;
   double train_share = 0.80, val_share = 0.05;  // test gets the rest
   // "group": HumanML3D's Std.npy (each feature group takes its mean std);
   // "per_dim": TMR's raw per-dimension std.
   std::string std_mode = "group";
-  int threads = 0;  // 0: all hardware threads (the output does not depend on it)
+  int threads = 0;              // 0: all hardware threads (the output does not depend on it)
   std::string to_json() const;  // the options that determine the bytes (not threads)
 };
 
-// Reads options from a config node (keys as SynthOptions' fields; unknown keys are errors).
-SynthOptions synth_options_from_config(const Config& node);
+// The options of a `data.synth` node (defaults: SynthOptions) and reading them back.
+OptionSchema synth_option_schema();
+SynthOptions read_synth_options(const Options& options);
 
 struct SynthReport {
   int64_t motions = 0, captions = 0, frames = 0;

@@ -30,8 +30,11 @@ class HfBackbone : public torch::nn::Module {
   virtual std::string model_type() const = 0;
 };
 
-// Key = config.json `model_type` ("qwen2", "distilbert", "xlm-roberta", "bert"...).
-MOTLAB_DECLARE_FAMILY(hf_backbone_family, std::shared_ptr<HfBackbone>, const HfBackboneOptions&)
+// Key = config.json `model_type` ("qwen2", "distilbert", "xlm-roberta", "bert"...). Every
+// architecture takes the same options (model_dir, dtype; the device comes from the context).
+MOTLAB_DECLARE_FAMILY(hf_backbone_family, HfBackbone)
+OptionSchema hf_backbone_option_schema();
+HfBackboneOptions read_hf_backbone_options(const Options& options, const BuildContext& ctx);
 
 // Reads `<model_dir>/config.json`, builds the registered architecture and loads its weights.
 std::shared_ptr<HfBackbone> load_hf_backbone(const HfBackboneOptions& options);

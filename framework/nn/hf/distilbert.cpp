@@ -193,7 +193,9 @@ class DistilBertBackbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "distilbert", "DistilBERT encoder (DistilKoBERT)",
-                [](const HfBackboneOptions& options) -> std::shared_ptr<HfBackbone> {
+                hf_backbone_option_schema(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
+                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
                   return std::make_shared<DistilBertBackbone>(options);
                 });
 

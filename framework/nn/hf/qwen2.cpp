@@ -260,7 +260,9 @@ class Qwen2Backbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "qwen2", "Qwen2 decoder (Qwen2ForCausalLM weights)",
-                [](const HfBackboneOptions& options) -> std::shared_ptr<HfBackbone> {
+                hf_backbone_option_schema(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
+                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
                   return std::make_shared<Qwen2Backbone>(options);
                 });
 

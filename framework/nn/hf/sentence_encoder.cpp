@@ -8,13 +8,23 @@
 
 namespace motlab::nn {
 
-SentenceEncoderOptions read_sentence_encoder_options(Options& o) {
+OptionSchema sentence_encoder_option_schema() {
+  const SentenceEncoderOptions d;
+  return OptionSchema()
+      .required<std::string>("model_dir", "Hugging Face folder (config.json, model.safetensors)")
+      .option<std::string>("tokenizer", "", "tokenizer folder or file (empty: model_dir)")
+      .option<std::string>("prefix", d.prefix, "text put before every sentence")
+      .option<int64_t>("max_tokens", d.max_tokens, "longest input, framing specials included")
+      .option<int64_t>("batch_size", d.batch_size, "sentences per forward pass");
+}
+
+SentenceEncoderOptions read_sentence_encoder_options(const Options& o) {
   SentenceEncoderOptions options;
-  options.model_dir = o.required<std::string>("model_dir");
-  options.tokenizer_path = o.get<std::string>("tokenizer", "");
-  options.prefix = o.get<std::string>("prefix", options.prefix);
-  options.max_tokens = o.get<int64_t>("max_tokens", options.max_tokens);
-  options.batch_size = o.get<int64_t>("batch_size", options.batch_size);
+  options.model_dir = o.get<std::string>("model_dir");
+  options.tokenizer_path = o.get<std::string>("tokenizer");
+  options.prefix = o.get<std::string>("prefix");
+  options.max_tokens = o.get<int64_t>("max_tokens");
+  options.batch_size = o.get<int64_t>("batch_size");
   return options;
 }
 

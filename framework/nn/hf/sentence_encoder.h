@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/config/config.h"
+#include "framework/config/options.h"
 #include "framework/nn/hf/backbone.h"
 #include "framework/text/tokenizer.h"
 
@@ -29,9 +29,10 @@ struct SentenceEncoderOptions {
   torch::ScalarType dtype = torch::kFloat32;
 };
 
-// Reads model_dir (required), tokenizer, prefix, max_tokens and batch_size from a component's
-// options (the e5 similarity and text encoder share them); device and dtype are the caller's.
-SentenceEncoderOptions read_sentence_encoder_options(Options& options);
+// The options the e5 similarity and text encoder share: model_dir (required), tokenizer, prefix,
+// max_tokens and batch_size (defaults: SentenceEncoderOptions); device and dtype are the caller's.
+OptionSchema sentence_encoder_option_schema();
+SentenceEncoderOptions read_sentence_encoder_options(const Options& options);
 
 class MeanPooledSentenceEncoder {
  public:

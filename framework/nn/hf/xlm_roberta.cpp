@@ -208,11 +208,15 @@ class XlmRobertaBackbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "xlm-roberta", "XLM-RoBERTa encoder (multilingual-e5)",
-                [](const HfBackboneOptions& options) -> std::shared_ptr<HfBackbone> {
+                hf_backbone_option_schema(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
+                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
                   return std::make_shared<XlmRobertaBackbone>(options, "xlm-roberta");
                 });
 MOTLAB_REGISTER(hf_backbone_family, "roberta", "RoBERTa encoder (same code as XLM-RoBERTa)",
-                [](const HfBackboneOptions& options) -> std::shared_ptr<HfBackbone> {
+                hf_backbone_option_schema(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
+                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
                   return std::make_shared<XlmRobertaBackbone>(options, "roberta");
                 });
 

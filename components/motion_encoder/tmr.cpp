@@ -1,0 +1,40 @@
+// motion_encoder `tmr`: TMR's ACTOR-style VAE transformer encoder. Retrieval uses the mean
+// token; training samples mu + eps * exp(logvar / 2), as TMR's losses do.
+#include "framework/model/interfaces.h"
+#include "framework/nn/actor.h"
+
+namespace motlab {
+namespace {
+class TmrMotionEncoder : public MotionEncoder {
+ public:
+  explicit TmrMotionEncoder(const nn::ActorOptions& options) {
+    encoder_ = register_module("encoder", nn::ActorStyleEncoder(options));
+  }
+  Embedding encode(const MotionBatch& batch) override {
+    torch::Tensor sequence = encoder_->forward_sequence(batch.features, batch.mask);
+    Embedding out;
+    out.mean = sequence.select(1, 0);
+    out.logvar = sequence.select(1, 1);
+    out.latent = is_training() ? out.mean + torch::randn_like(out.mean) * torch::exp(out.logvar / 2)
+                               : out.mean;
+    out.tokens = sequence.narrow(1, 2, sequence.size(1) - 2);  // per-frame outputs [B, T, 256]
+    out.token_mask = batch.mask;
+    return out;
+  }
+  int64_t embedding_dim() const override { return encoder_->options().latent_dim; }
+
+ private:
+  nn::ActorStyleEncoder encoder_{nullptr};
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(motion_encoder_family, "tmr", "TMR's ACTOR-style VAE transformer encoder",
+                nn::actor_option_schema("encoder"),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<MotionEncoder> {
+                  const nn::ActorOptions actor = nn::read_actor_options(o);
+                  auto encoder = std::make_shared<TmrMotionEncoder>(actor);
+                  encoder->to(ctx.device);
+                  return encoder;
+                });
+}  // namespace motlab

@@ -1,0 +1,102 @@
+// plot `metric_scatter`: one metric against another (e.g. R@10 against KV-cache bytes per query),
+// runs grouped into labelled series (e.g. one line per pruner across its lambda values), points
+// joined in the given order. Written as <run dir>/plots/<file>.svg.
+#include <nlohmann/json.hpp>
+
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/io/atomic_file.h"
+#include "framework/report/svg_plot.h"
+#include "framework/run/stage_reports.h"
+
+namespace motlab {
+namespace {
+
+struct SeriesSpec {
+  std::string label;
+  std::vector<std::string> runs;
+};
+
+class MetricScatter : public Report {
+ public:
+  MetricScatter(std::string file, std::string title, std::string x, std::string y,
+                std::string x_label, std::string y_label, double x_scale,
+                std::vector<SeriesSpec> series)
+      : file_(std::move(file)),
+        title_(std::move(title)),
+        x_(std::move(x)),
+        y_(std::move(y)),
+        x_label_(std::move(x_label)),
+        y_label_(std::move(y_label)),
+        x_scale_(x_scale),
+        series_(std::move(series)) {}
+
+  void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) override {
+    report::LinePlot plot;
+    plot.title = title_;
+    plot.x_label = x_label_.empty() ? x_ : x_label_;
+    plot.y_label = y_label_.empty() ? y_ : y_label_;
+    for (const auto& spec : series_) {
+      report::Series series;
+      series.label = spec.label;
+      for (const auto& name : spec.runs) {
+        auto it = stage_dirs.find(name);
+        MOTLAB_CHECK(it != stage_dirs.end(), "metric_scatter '", file_, "': run '", name,
+                     "' is not given");
+        const std::string path = it->second + "/metrics.json";
+        MOTLAB_CHECK(file_exists(path), "metric_scatter '", file_, "': ", path, " is missing");
+        const auto m = nlohmann::json::parse(read_file(path));
+        for (const auto* key : {&x_, &y_})
+          MOTLAB_CHECK(m.contains(*key) && m[*key].is_number(), path, " has no number '", *key,
+                       "'");
+        series.x.push_back(m[x_].get<double>() * x_scale_);
+        series.y.push_back(m[y_].get<double>());
+      }
+      plot.series.push_back(series);
+    }
+    const std::string path = run.path("plots/" + file_ + ".svg");
+    write_file_atomic(path, report::to_svg(plot));
+    log::info("report", "wrote " + path);
+  }
+
+ private:
+  std::string file_, title_, x_, y_, x_label_, y_label_;
+  double x_scale_;
+  std::vector<SeriesSpec> series_;
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(
+    plot_family, "metric_scatter",
+    "one metrics.json key against another, runs grouped into series (SVG)",
+    OptionSchema()
+        .required<std::string>("file", "output name: plots/<file>.svg")
+        .option<std::string>("title", "", "plot title")
+        .required<std::string>("x", "metrics.json key on the x axis")
+        .required<std::string>("y", "metrics.json key on the y axis")
+        .option<std::string>("x_label", "", "x axis label (default: the key)")
+        .option<std::string>("y_label", "", "y axis label (default: the key)")
+        .option<double>("x_scale", 1.0, "factor applied to x (e.g. bytes -> KiB)")
+        .list("series",
+              OptionSchema()
+                  .required<std::string>("label", "legend label")
+                  .required<std::vector<std::string>>("runs", "runs of the series"),
+              "one line per series of runs"),
+    [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
+      MOTLAB_CHECK(!o.items("series").empty(), o.describe("series"),
+                   ": series must be a non-empty list of {label, runs}");
+      std::vector<SeriesSpec> series;
+      for (const Options& s : o.items("series"))
+        series.push_back({s.get<std::string>("label"), s.get<std::vector<std::string>>("runs")});
+      const std::string file = o.get<std::string>("file");
+      const std::string title = o.get<std::string>("title");
+      const std::string x = o.get<std::string>("x");
+      const std::string y = o.get<std::string>("y");
+      const std::string x_label = o.get<std::string>("x_label");
+      const std::string y_label = o.get<std::string>("y_label");
+      const double x_scale = o.get<double>("x_scale");
+      return std::make_shared<MetricScatter>(file, title, x, y, x_label, y_label, x_scale, series);
+    });
+
+}  // namespace motlab

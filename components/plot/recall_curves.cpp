@@ -1,0 +1,97 @@
+// plot `recall_curves`: R@k against k (1, 2, 3, 5, 10) for each run, one line per run, for one
+// protocol and direction; optionally the paper's curves (dashed, labelled as the paper's).
+// Written as <run dir>/plots/<file>.svg.
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/io/atomic_file.h"
+#include "framework/report/svg_plot.h"
+#include "framework/run/runner.h"
+#include "framework/run/stage_reports.h"
+
+namespace motlab {
+namespace {
+
+struct Curve {
+  std::string label, run;
+};
+
+class RecallCurves : public Report {
+ public:
+  RecallCurves(std::string file, std::string title, std::string metrics, std::string direction,
+               std::vector<Curve> curves)
+      : file_(std::move(file)),
+        title_(std::move(title)),
+        metrics_(std::move(metrics)),
+        direction_(std::move(direction)),
+        curves_(std::move(curves)) {}
+
+  void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) override {
+    report::LinePlot plot;
+    plot.title = title_;
+    plot.x_label = "k";
+    plot.y_label =
+        std::string(direction_ == "t2m" ? "text-to-motion" : "motion-to-text") + " R@k (%)";
+    plot.x_ticks = {1, 2, 3, 5, 10};
+    plot.y_max = 100;
+    for (const auto& curve : curves_) {
+      auto it = stage_dirs.find(curve.run);
+      MOTLAB_CHECK(it != stage_dirs.end(), "recall_curves '", file_, "': run '", curve.run,
+                   "' is not given");
+      const std::string path = it->second + "/metrics.json";
+      MOTLAB_CHECK(file_exists(path), "recall_curves '", file_, "': ", path, " is missing");
+      const auto metrics = nlohmann::json::parse(read_file(path));
+      report::Series series;
+      series.label = curve.label;
+      for (const auto& [k, key] : std::vector<std::pair<double, const char*>>{
+               {1, "R01"}, {2, "R02"}, {3, "R03"}, {5, "R05"}, {10, "R10"}}) {
+        const std::string name = metrics_ + "/" + direction_ + "/" + key;
+        MOTLAB_CHECK(metrics.contains(name) && metrics[name].is_number(), path, ": no '", name,
+                     "'");
+        series.x.push_back(k);
+        series.y.push_back(metrics[name].get<double>());
+      }
+      plot.series.push_back(series);
+    }
+    const std::string path = run.path("plots/" + file_ + ".svg");
+    write_file_atomic(path, report::to_svg(plot));
+    log::info("report", "wrote " + path);
+  }
+
+ private:
+  std::string file_, title_, metrics_, direction_;
+  std::vector<Curve> curves_;
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(plot_family, "recall_curves", "R@k against k, one line per run (SVG)",
+                OptionSchema()
+                    .required<std::string>("file", "output name: plots/<file>.svg")
+                    .option<std::string>("title", "", "plot title")
+                    .option<std::string>("metrics", "all", "protocol entry whose R@k are drawn")
+                    .option<std::string>("direction", "t2m", "t2m | m2t")
+                    .list("runs",
+                          OptionSchema()
+                              .required<std::string>("label", "legend label")
+                              .required<std::string>("run",
+                                                     "the run (a stage name, or label=<dir>)"),
+                          "one curve per run"),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
+                  const std::string file = o.get<std::string>("file");
+                  const std::string title = o.get<std::string>("title");
+                  const std::string metrics = o.get<std::string>("metrics");
+                  const std::string direction = o.get<std::string>("direction");
+                  MOTLAB_CHECK(direction == "t2m" || direction == "m2t", o.describe("direction"),
+                               ": direction must be t2m or m2t");
+                  MOTLAB_CHECK(!o.items("runs").empty(), o.describe("runs"),
+                               ": runs must be a non-empty list of {label, run}");
+                  std::vector<Curve> curves;
+                  for (const Options& c : o.items("runs"))
+                    curves.push_back({c.get<std::string>("label"), c.get<std::string>("run")});
+                  return std::make_shared<RecallCurves>(file, title, metrics, direction, curves);
+                });
+
+}  // namespace motlab

@@ -1,0 +1,142 @@
+// Task `train`: builds the data splits, text encoder, motion encoder, loss and (optional) caption
+// similarity from the config, trains them (framework/train/trainer.h), keeps the best epoch's
+// weights and reports validation and test retrieval metrics. Run-directory layout:
+// framework/train/run_artifacts.h.
+#include <filesystem>
+
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/data/data_config.h"
+#include "framework/data/dataset.h"
+#include "framework/data/npy.h"
+#include "framework/eval/caption_similarity.h"
+#include "framework/eval/protocol.h"
+#include "framework/io/atomic_file.h"
+#include "framework/run/task.h"
+#include "framework/train/checkpoint.h"
+#include "framework/train/run_artifacts.h"
+#include "framework/train/trainer.h"
+
+namespace motlab {
+namespace {
+
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  write_file_atomic(path, text);
+}
+
+class TrainTask : public Task {
+ public:
+  TrainTask(bool resume, bool save_embeddings, Config protocols)
+      : resume_(resume), save_embeddings_(save_embeddings), protocols_(std::move(protocols)) {}
+
+  void run(RunContext& run) override {
+    const Config& config = run.config();
+    MOTLAB_CHECK(config.has("data"), "task 'train' needs a `data` node (data=<option>)");
+    MOTLAB_CHECK(config.has("trainer"), "task 'train' needs a `trainer` node (trainer=<option>)");
+    for (const char* group : {"text_encoder", "motion_encoder", "loss"})
+      MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task 'train' needs ", group,
+                   "=<option> (or a method=<option> that selects it)");
+    const data::DataSettings settings = data::prepare_data(config["data"]);
+    data::MotionTextDataset train(data::split_options(settings, settings.train_split, true));
+    data::MotionTextDataset val(data::split_options(settings, settings.val_split, false));
+    data::MotionTextDataset test(data::split_options(settings, settings.test_split, false));
+    log::info("train", "pairs: train " + std::to_string(train.size()) + ", val " +
+                           std::to_string(val.size()) + ", test " + std::to_string(test.size()));
+
+    const BuildContext ctx = run.build_context();
+    train::RetrievalModel model;
+    model.text = text_encoder_family().build(config["text_encoder"], ctx);
+    model.motion = motion_encoder_family().build(config["motion_encoder"], ctx);
+    model.loss = loss_family().build(config["loss"], ctx);
+    if (config.has("text_similarity") && !config["text_similarity"].is_null())
+      model.similarity = text_similarity_family().build(config["text_similarity"], ctx);
+    std::vector<std::string> captions = train.all_captions();
+    for (const auto* split : {&val, &test})
+      for (const auto& c : split->all_captions()) captions.push_back(c);
+    model.text->prepare(captions);
+    if (model.similarity) model.similarity->prepare(captions);
+
+    train::TrainerOptions options = train::trainer_options_from(config["trainer"]);
+    options.dir = run.dir();
+    options.resume = resume_;
+    train::Trainer trainer(
+        options, model, train, val, run.device(), run.seed(),
+        [&run](const std::map<std::string, double>& row) { run.append_csv_row(row); });
+    train::TrainResult result = trainer.fit();
+    run.set_metric("train/data_wait_ms_per_step", 1000.0 * result.data_wait_s_per_step);
+    run.set_metric("train/ms_per_step", 1000.0 * result.seconds_per_step);
+    if (result.interrupted) return;  // the runner records the interruption; resume=true continues
+
+    train::load_model_weights(trainer.best_checkpoint(), model);
+    for (const auto& [name, module] : model.modules())
+      train::save_module(train::model_weights_path(run.dir(), name), *module);
+    run.set_metric("best_epoch", static_cast<double>(result.best_epoch));
+    run.set_metric("epochs", static_cast<double>(result.epochs_completed));
+    run.set_metric("early_stopped", result.early_stopped ? 1.0 : 0.0);
+    for (const auto& [key, value] : result.best_metrics)
+      if (key.rfind("val/", 0) == 0) run.set_metric(key, value);
+    train::EncodedSet encoded =
+        train::encode_dataset(model, test, options.eval_batch_size, run.device());
+    evaluate_test_set(run, model, encoded);
+    log::info("train", "test (a) t2m R@10 " + std::to_string(run.metrics().at("all/t2m/R10")) +
+                           " (chance " + std::to_string(run.metrics().at("test/chance_R10")) + ")");
+  }
+
+  // The evaluation protocols (paper (a)-(e)) on the test embeddings; the embeddings and caption
+  // similarity are kept so `motlab eval <run dir>` can recompute every number.
+  void evaluate_test_set(RunContext& run, train::RetrievalModel& model,
+                         const train::EncodedSet& encoded) {
+    eval::EvalInputs inputs;
+    inputs.text = encoded.text;
+    inputs.motion = encoded.motion;
+    inputs.ids = encoded.ids;
+    inputs.captions = encoded.captions;
+    const BuildContext ctx = run.build_context();
+    if (model.similarity)
+      inputs.caption_similarity =
+          eval::pairwise_caption_similarity(*model.similarity, encoded.captions, ctx.cache_dir)
+              .matrix;
+    inputs.id_list_dir = eval::id_list_dir_of(run.config()["data"]);
+    inputs.out_dir = run.path("eval");
+    for (const auto& [key, value] : eval::run_protocols(protocols_, inputs, ctx))
+      run.set_metric(key, value);
+    const double n = static_cast<double>(encoded.ids.size());
+    run.set_metric("test/chance_R10", 100.0 * std::min(10.0, n) / n);
+    if (save_embeddings_) {
+      npy::save(run.path("embeddings/test_text.npy"), encoded.text);
+      npy::save(run.path("embeddings/test_motion.npy"), encoded.motion);
+      if (inputs.caption_similarity.defined())
+        npy::save(run.path("embeddings/test_caption_similarity.npy"), inputs.caption_similarity);
+      write_lines(run.path("embeddings/test_ids.txt"), encoded.ids);
+      write_lines(run.path("embeddings/test_captions.txt"), encoded.captions);
+    }
+  }
+
+ private:
+  bool resume_, save_embeddings_;
+  Config protocols_;  // name -> protocol node (configs/protocol/*.yaml)
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(task_family, "train",
+                "train a text-motion retrieval method (encoders + loss) and evaluate it",
+                OptionSchema()
+                    .option<bool>("resume", false,
+                                  "continue an interrupted run in run.dir from its last checkpoint")
+                    .option<bool>("save_embeddings", true,
+                                  "keep embeddings/test_*.npy (+ caption similarity) for `motlab "
+                                  "eval`")
+                    .node("protocols",
+                          "entry name -> protocol node (configs/protocol/*); metrics are "
+                          "<name>/<key>"),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
+                  const Config protocols = o.node("protocols");
+                  MOTLAB_CHECK(protocols.is_null() || protocols.is_dict(), protocols.describe(),
+                               ": task.protocols must map names to protocol nodes");
+                  return std::make_shared<TrainTask>(o.get<bool>("resume"),
+                                                     o.get<bool>("save_embeddings"), protocols);
+                });
+}  // namespace motlab

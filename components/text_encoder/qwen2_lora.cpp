@@ -1,0 +1,207 @@
+// text_encoder `qwen2_lora`: the paper's sLLM text encoder. A pretrained Qwen2 (frozen) with LoRA
+// adapters; the caption (after an optional instruction prefix) gets an [EOS] token appended, and
+// that token's last hidden state goes through a Linear layer into the joint space. Only LoRA and
+// the Linear train.
+//
+// With a KV pruner the caption is prefilled, every layer's cache is pruned, and the [EOS] token
+// runs as one decode step over the pruned cache (issue: "Where it acts"); this path encodes one
+// caption at a time, as a query-time encoder does. Without a pruner a batch runs in one forward.
+#include <algorithm>
+
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/io/hf_config.h"
+#include "framework/model/interfaces.h"
+#include "framework/nn/hf/lora.h"
+#include "framework/nn/hf/qwen2.h"
+#include "framework/nn/kv_pruner.h"
+#include "framework/text/tokenizer.h"
+
+namespace motlab {
+namespace {
+
+struct Qwen2LoraOptions {
+  std::string model_dir, tokenizer_dir, prompt;
+  int64_t max_tokens;
+  int64_t latent_dim;
+  nn::LoraOptions lora;
+  torch::ScalarType dtype = torch::kFloat;
+};
+
+class Qwen2LoraEncoder : public TextEncoder {
+ public:
+  Qwen2LoraEncoder(const Qwen2LoraOptions& options, std::shared_ptr<KvPruner> pruner,
+                   torch::Device device)
+      : options_(options), pruner_(std::move(pruner)), device_(device) {
+    tokenizer_ = text::load_tokenizer(options.tokenizer_dir);
+    const auto config = nn::Qwen2Config::from_hf(io::HfConfig::load(options.model_dir));
+    decoder_ = register_module("decoder", nn::Qwen2ForCausalLM(config));
+    decoder_->load_pretrained(options.model_dir);
+    for (auto& p : decoder_->parameters()) p.set_requires_grad(false);
+    nn::add_lora_adapters(*decoder_, options.lora);  // adapters train, the base stays frozen
+    projection_ =
+        register_module("projection", torch::nn::Linear(config.hidden_size, options.latent_dim));
+    eos_id_ = tokenizer_->special_tokens().eos.value_or(config.eos_token_id);
+    // The prompt is tokenized once and never truncated: a long instruction must not push the
+    // caption out of the max_tokens window (the caption is what is cut).
+    if (!options.prompt.empty()) prompt_ids_ = tokenizer_->encode(options.prompt).ids;
+    MOTLAB_CHECK(static_cast<int64_t>(prompt_ids_.size()) + 2 <= options.max_tokens,
+                 "text_encoder 'qwen2_lora': prompt is ", prompt_ids_.size(),
+                 " tokens; max_tokens (", options.max_tokens,
+                 ") must leave room for at least one caption token and [EOS]");
+    decoder_->to(device, options.dtype);
+    // LoRA and the projection keep float32 master weights (autocast handles bf16 on CUDA).
+    projection_->to(device);
+    for (auto& item : decoder_->named_modules())
+      if (auto* linear = dynamic_cast<nn::LoraLinearImpl*>(item.value().get()))
+        if (linear->has_adapter()) {
+          linear->lora_A->to(device, torch::kFloat);
+          linear->lora_B->to(device, torch::kFloat);
+        }
+  }
+
+  Embedding encode(const std::vector<std::string>& captions) override {
+    MOTLAB_CHECK(!captions.empty(), "text_encoder 'qwen2_lora': no caption to encode");
+    std::vector<std::vector<int64_t>> sequences;
+    for (const auto& caption : captions) sequences.push_back(token_ids(caption));
+    torch::Tensor eos_states =
+        pruner_ ? encode_with_pruned_cache(sequences) : encode_batch(sequences);  // [B, H]
+    Embedding e;
+    e.mean = projection_(eos_states.to(torch::kFloat));
+    e.latent = e.mean;
+    return e;
+  }
+
+  int64_t embedding_dim() const override { return options_.latent_dim; }
+
+  void export_artifacts(const std::string& dir) override {
+    nn::save_lora_adapter(*decoder_, options_.lora, dir + "/adapter", options_.model_dir);
+    torch::serialize::OutputArchive archive;
+    archive.write("weight", projection_->weight.detach().cpu());
+    archive.write("bias", projection_->bias.detach().cpu());
+    archive.save_to(dir + "/projection.pt");
+  }
+
+  std::map<std::string, double> statistics() const override {
+    if (queries_ == 0) return {};
+    const double n = static_cast<double>(queries_);
+    return {{"kv_cache_bytes_per_query", static_cast<double>(kv_bytes_) / n},
+            {"kv_key_bytes_per_query", static_cast<double>(kv_key_bytes_) / n},
+            {"tokens_per_query", static_cast<double>(tokens_) / n}};
+  }
+  void reset_statistics() override { queries_ = kv_bytes_ = kv_key_bytes_ = tokens_ = 0; }
+
+ private:
+  std::vector<int64_t> token_ids(const std::string& caption) const {
+    std::vector<int64_t> caption_ids = tokenizer_->encode(caption).ids;
+    const auto caption_budget =
+        static_cast<size_t>(options_.max_tokens - 1) - prompt_ids_.size();  // >= 1 (checked)
+    if (caption_ids.size() > caption_budget) caption_ids.resize(caption_budget);
+    std::vector<int64_t> ids = prompt_ids_;
+    ids.insert(ids.end(), caption_ids.begin(), caption_ids.end());
+    ids.push_back(eos_id_);
+    return ids;
+  }
+
+  // Right-padded batch, one causal forward; the [EOS] state of each row.
+  torch::Tensor encode_batch(const std::vector<std::vector<int64_t>>& sequences) {
+    const int64_t batch = static_cast<int64_t>(sequences.size());
+    size_t longest = 0;
+    for (const auto& s : sequences) longest = std::max(longest, s.size());
+    torch::Tensor ids = torch::full({batch, static_cast<int64_t>(longest)}, eos_id_, torch::kLong);
+    std::vector<int64_t> last;
+    for (int64_t b = 0; b < batch; ++b) {
+      const auto& s = sequences[static_cast<size_t>(b)];
+      ids[b].narrow(0, 0, static_cast<int64_t>(s.size())).copy_(torch::tensor(s, torch::kLong));
+      last.push_back(static_cast<int64_t>(s.size()) - 1);
+      tokens_ += static_cast<int64_t>(s.size());
+    }
+    queries_ += batch;
+    torch::Tensor hidden = decoder_->forward(ids.to(device_));  // [B, L, H]
+    torch::Tensor index = torch::tensor(last, torch::kLong).to(device_);
+    return hidden.index({torch::arange(batch, index.options()), index});
+  }
+
+  // One caption at a time: prefill, prune each layer, decode [EOS] over the pruned cache.
+  torch::Tensor encode_with_pruned_cache(const std::vector<std::vector<int64_t>>& sequences) {
+    std::vector<torch::Tensor> states;
+    for (const auto& s : sequences) {
+      KvCache cache;
+      std::vector<int64_t> prompt(s.begin(), s.end() - 1);
+      MOTLAB_CHECK(!prompt.empty(), "text_encoder 'qwen2_lora': an empty caption");
+      auto as_ids = [&](const std::vector<int64_t>& v) {
+        return torch::tensor(v, torch::kLong).unsqueeze(0).to(device_);
+      };
+      decoder_->forward(as_ids(prompt), cache, pruner_.get());
+      torch::Tensor hidden = decoder_->forward(as_ids({s.back()}), cache, nullptr);  // [1, 1, H]
+      states.push_back(hidden.select(1, 0));
+      kv_bytes_ += cache.bytes();
+      kv_key_bytes_ += cache.key_bytes();
+      tokens_ += static_cast<int64_t>(s.size());
+      ++queries_;
+    }
+    return torch::cat(states, 0);
+  }
+
+  Qwen2LoraOptions options_;
+  std::shared_ptr<KvPruner> pruner_;
+  torch::Device device_;
+  std::shared_ptr<text::Tokenizer> tokenizer_;
+  std::vector<int64_t> prompt_ids_;  // tokenized options_.prompt (may be empty)
+  nn::Qwen2ForCausalLM decoder_{nullptr};
+  torch::nn::Linear projection_{nullptr};
+  int64_t eos_id_ = 0;
+  int64_t queries_ = 0, kv_bytes_ = 0, kv_key_bytes_ = 0, tokens_ = 0;
+};
+
+}  // namespace
+
+MOTLAB_REGISTER(
+    text_encoder_family, "qwen2_lora",
+    "Qwen2 (frozen) + LoRA; [EOS] last hidden state -> Linear (the paper's sLLM encoder)",
+    OptionSchema()
+        .required<std::string>("model_dir",
+                               "Qwen2 folder: config.json, model.safetensors, tokenizer.json")
+        .option<std::string>("tokenizer", "", "tokenizer folder (empty: model_dir)")
+        .option<std::string>("prompt", "",
+                             "instruction before the caption (never truncated; the caption is)")
+        .option<int64_t>("max_tokens", 64, "longest input: prompt + caption + [EOS]")
+        .option<int64_t>("latent_dim", 256, "joint embedding size")
+        .option<std::string>("dtype", "float32", "frozen base weights: float32 | bfloat16")
+        .group("lora",
+               OptionSchema()
+                   .option<int64_t>("r", 8, "adapter rank")
+                   .option<double>("alpha", 16, "scaling numerator (scale = alpha / r)")
+                   .option<double>("dropout", 0.05, "dropout on the adapter's input")
+                   .option<std::vector<std::string>>("target_modules",
+                                                     {"q_proj", "k_proj", "v_proj", "o_proj"},
+                                                     "Linear layers that get an adapter"),
+               "the LoRA adapter (saved in PEFT's layout)")
+        .node("kv_pruner",
+              "a kv_pruner node (configs/kv_pruner/*): prefill, prune, decode [EOS]; null: one "
+              "forward"),
+    [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
+      Qwen2LoraOptions options;
+      options.model_dir = o.get<std::string>("model_dir");
+      options.tokenizer_dir = o.get<std::string>("tokenizer");
+      if (options.tokenizer_dir.empty()) options.tokenizer_dir = options.model_dir;
+      options.prompt = o.get<std::string>("prompt");
+      options.max_tokens = o.get<int64_t>("max_tokens");
+      options.latent_dim = o.get<int64_t>("latent_dim");
+      options.lora.r = o.get<int64_t>("lora.r");
+      options.lora.alpha = o.get<double>("lora.alpha");
+      options.lora.dropout = o.get<double>("lora.dropout");
+      options.lora.target_modules = o.get<std::vector<std::string>>("lora.target_modules");
+      const std::string dtype = o.get<std::string>("dtype");
+      MOTLAB_CHECK(dtype == "float32" || dtype == "bfloat16", o.describe("dtype"),
+                   ": dtype must be float32 or bfloat16, got '", dtype, "'");
+      options.dtype = dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
+      std::shared_ptr<KvPruner> pruner;
+      // Any pruner node (`none` included) selects the prefill + pruned-decode path, so cache
+      // bytes are measured the same way for every pruner; null runs batches in one forward.
+      if (!o.is_null("kv_pruner")) pruner = kv_pruner_family().build(o.node("kv_pruner"), ctx);
+      MOTLAB_CHECK(options.max_tokens >= 2, o.describe("max_tokens"), ": max_tokens must be >= 2");
+      return std::make_shared<Qwen2LoraEncoder>(options, pruner, ctx.device);
+    });
+
+}  // namespace motlab

@@ -1,0 +1,46 @@
+// text_similarity `tfidf`: cosine of character n-gram TF-IDF vectors (sublinear tf, smooth idf
+// fitted on the sentences being compared). Weight-free, so the built-in default needs no download.
+#include "framework/model/interfaces.h"
+#include "framework/text/char_ngrams.h"
+
+namespace motlab {
+namespace {
+class TfidfSimilarity : public TextSimilarity {
+ public:
+  explicit TfidfSimilarity(text::NgramOptions options) : options_(options) {}
+  torch::Tensor embed(const std::vector<std::string>& sentences) override {
+    torch::Tensor counts = text::ngram_counts(sentences, options_);
+    const double n = static_cast<double>(std::max<size_t>(1, sentences.size()));
+    torch::Tensor document_frequency = (counts > 0).sum(0).to(torch::kFloat);
+    torch::Tensor idf = torch::log((1 + n) / (1 + document_frequency)) + 1;  // smooth idf
+    torch::Tensor weights = torch::log1p(counts) * idf;
+    return torch::nn::functional::normalize(weights,
+                                            torch::nn::functional::NormalizeFuncOptions().dim(1));
+  }
+  std::string fingerprint() const override {
+    return "tfidf(n=" + std::to_string(options_.min_n) + ".." + std::to_string(options_.max_n) +
+           ",buckets=" + std::to_string(options_.buckets) + ")";
+  }
+
+ private:
+  text::NgramOptions options_;
+};
+}  // namespace
+
+MOTLAB_REGISTER(
+    text_similarity_family, "tfidf", "character n-gram TF-IDF cosine (weight-free default)",
+    [] {
+      const text::NgramOptions d;
+      return OptionSchema()
+          .option<int64_t>("min_n", d.min_n, "smallest character n-gram")
+          .option<int64_t>("max_n", d.max_n, "largest character n-gram")
+          .option<int64_t>("buckets", 1 << 16, "hash buckets of the n-gram counts");
+    }(),
+    [](const Options& options, const BuildContext&) -> std::shared_ptr<TextSimilarity> {
+      text::NgramOptions o;
+      o.min_n = options.get<int64_t>("min_n");
+      o.max_n = options.get<int64_t>("max_n");
+      o.buckets = options.get<int64_t>("buckets");
+      return std::make_shared<TfidfSimilarity>(o);
+    });
+}  // namespace motlab

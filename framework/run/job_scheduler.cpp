@@ -1,0 +1,154 @@
+#include "framework/run/job_scheduler.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <map>
+
+#include "framework/config/search_path.h"
+#include "framework/core/error.h"
+#include "framework/core/log.h"
+#include "framework/core/progress.h"
+#include "framework/io/atomic_file.h"
+#include "framework/registry/plugins.h"
+#include "framework/run/runner.h"
+
+namespace motlab {
+namespace {
+
+std::string signal_text(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return "killed by signal " + std::to_string(signal) +
+         (abbrev ? " (SIG" + std::string(abbrev) + ")" : "");
+}
+
+}  // namespace
+
+JobLaunch current_job_launch(const std::string& config_dir, const std::string& config_name) {
+  JobLaunch launch;
+  launch.config_dir = config_dir;
+  launch.config_name = config_name;
+  launch.config_path = extra_config_folders();
+  for (const auto& plugin : loaded_plugins()) launch.plugins.push_back(plugin.file);
+  return launch;
+}
+
+std::vector<std::string> job_arguments(const Job& job, const JobLaunch& launch) {
+  std::vector<std::string> args;
+  for (const auto& plugin : launch.plugins) {
+    args.push_back("--plugin");
+    args.push_back(plugin);
+  }
+  for (const auto& dir : launch.config_path) {
+    args.push_back("--config-path");
+    args.push_back(dir);
+  }
+  args.push_back("run");
+  if (!launch.config_dir.empty()) {
+    args.push_back("--config-dir");
+    args.push_back(launch.config_dir);
+  }
+  args.push_back("--config-name");
+  args.push_back(launch.config_name);
+  args.push_back("--job-dir");
+  args.push_back(job.dir);
+  args.push_back("--job-num");
+  args.push_back(std::to_string(job.number));
+  for (const auto& o : job.overrides) args.push_back(o);
+  return args;
+}
+
+pid_t start_job_process(const Job& job, const JobLaunch& launch) {
+  make_dirs(job.dir);
+  std::vector<std::string> args{"motlab"};
+  for (auto& a : job_arguments(job, launch)) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string console = job.dir + "/console.txt";
+  const pid_t pid = ::fork();
+  MOTLAB_CHECK(pid >= 0, "cannot start job ", job.name, ": fork failed (", std::strerror(errno),
+               ")");
+  if (pid == 0) {
+    const int fd = ::open(console.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::close(fd);
+    }
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void run_jobs(std::vector<Job>& jobs, int parallel, const JobLaunch& launch,
+              const std::string& log_topic, const std::function<void()>& on_change) {
+  MOTLAB_CHECK(parallel >= 1, "at most ", parallel, " jobs at once: expected >= 1");
+  auto finished = [&](size_t k) { return jobs[k].status == "ok" || jobs[k].status == "skipped"; };
+  auto broken = [&](size_t k) { return jobs[k].status == "failed" || jobs[k].status == "blocked"; };
+  std::map<pid_t, size_t> running;
+  while (true) {
+    bool changed = false;
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      Job& job = jobs[k];
+      if (job.status != "pending") continue;
+      bool ready = true, blocked = false;
+      for (size_t dependency : job.after) {
+        ready = ready && finished(dependency);
+        blocked = blocked || broken(dependency);
+      }
+      if (blocked) {
+        job.status = "blocked";
+        job.reason = "an earlier job it needs did not finish";
+        changed = true;
+        continue;
+      }
+      if (!ready || static_cast<int>(running.size()) >= parallel || interrupt_requested()) continue;
+      job.pid = start_job_process(job, launch);
+      job.status = "running";
+      running[job.pid] = k;
+      std::string line;
+      for (const auto& o : job.overrides) line += " " + o;
+      log::info(log_topic, job.name + " started:" + line);
+      changed = true;
+    }
+    if (changed && on_change) on_change();
+    if (running.empty()) break;
+    int wait_status = 0;
+    const pid_t pid = ::waitpid(-1, &wait_status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    Job& job = jobs[it->second];
+    running.erase(it);
+    const std::string recorded = run_status(job.dir);
+    if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && recorded == "ok") {
+      job.status = "ok";
+      job.reason.clear();
+    } else {
+      job.status = "failed";
+      if (WIFSIGNALED(wait_status))
+        job.reason = signal_text(WTERMSIG(wait_status));
+      else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0)
+        job.reason = "exit code " + std::to_string(WEXITSTATUS(wait_status));
+      else
+        job.reason = "exited 0 but its metrics.json says '" + recorded + "'";
+      // A child killed before it could record its end leaves "running" behind.
+      if (recorded == "running" || recorded.empty()) mark_run_failed(job.dir, job.reason);
+    }
+    log::info(log_topic,
+              job.name + " " + job.status +
+                  (job.status == "ok" ? "" : ": " + job.reason + " (see " + job.dir + "/log.txt)"));
+    if (on_change) on_change();
+  }
+}
+
+}  // namespace motlab
