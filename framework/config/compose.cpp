@@ -174,19 +174,24 @@ class Composer {
     expand(primary.config_path, primary_package, "", /*is_primary=*/true, 0);
     for (const auto& [key, pending] : overrides_) {
       if (pending.used || request_.probe) continue;
+      if (pending.from_command_line && pending.deleted)
+        MOTLAB_FAIL("Could not delete '", key,
+                    pending.delete_only_if ? "=" + pending.option : std::string(),
+                    "'. No match in the defaults list", did_you_mean(key));
       if (pending.from_command_line)
-        MOTLAB_FAIL("Could not override '", key, "'. No match in the defaults list.\nTo append to ",
-                    "your default list use +", key, "=", pending.option);
+        MOTLAB_FAIL("Could not override '", key, "'.", did_you_mean(key),
+                    "\nTo append to your default list use +", key, "=", pending.option);
       MOTLAB_FAIL(pending.where.str(), ": In '", pending.source,
                   "': Invalid Defaults List override '", key, ": ", pending.option,
-                  "'. No earlier Group Default for '", key, "' exists to override.");
+                  "'. No earlier Group Default for '", key, "' exists to override.",
+                  did_you_mean(key));
     }
     Composed out;
     Config merged = Config::dict({});
     for (const auto& entry : final_list_) {
       if (!entry.is_self) continue;
       const LoadedConfig& loaded = loaded_.at(entry.config_path);
-      merged = merge_at(merged, entry.package, loaded.content);
+      merged = merge_at(merged, entry.package, loaded.content, loaded.config_path);
     }
     if (request_.complete) merged = complete_components(merged);
     for (const Override& o : value_overrides) {
@@ -236,43 +241,78 @@ class Composer {
     return merged;
   }
 
+  // As Hydra: a dict value is never a group override (it is merged as a value after
+  // composition), whatever the key names.
   bool is_group_override(const Override& o) const {
-    if (o.key.find('.') != std::string::npos) return false;
-    return paths_.is_group(o.key);
+    if (!paths_.is_group(o.key)) return false;
+    return !(o.has_value && o.value().is_dict());
   }
 
   void register_cli_group_override(const Override& o) {
-    std::string key = o.key + (o.package.empty() ? "" : "@" + o.package);
-    if (o.kind == Override::Kind::kAppend || o.kind == Override::Kind::kForce) {
+    const std::string key = o.key_text();
+    MOTLAB_CHECK(o.kind != Override::Kind::kForce, "force-add of config groups is not supported: '",
+                 o.text, "'");
+    std::string option;
+    if (o.has_value) {
+      const Config value = o.value();
+      if (o.kind == Override::Kind::kDelete)
+        MOTLAB_CHECK(value.kind() == Config::Kind::kString,
+                     "Config group override deletion value must be a string: '", o.text, "'");
+      else
+        MOTLAB_CHECK(value.kind() == Config::Kind::kString,
+                     "Config group override must be a string, got ", value.kind_name(), ": '",
+                     o.text, "' (quote an option named like a number: ", key, "='",
+                     value.is_scalar() ? value.scalar_text() : "...",
+                     "'; remove the group's choice with ~", key, ")");
+      option = value.as_string();
+    }
+    if (o.kind == Override::Kind::kAppend) {
       // Appended to the primary config's defaults list.
       RawDefault d;
       d.is_group = true;
       d.target = "/" + o.key;
-      d.has_package = !o.package.empty();
+      d.has_package = o.has_package;
       d.package = o.package;
-      Config value = o.value();
-      d.is_null = value.is_null();
-      if (!d.is_null) d.option = value.scalar_text();
+      d.option = option;
       cli_appends_.push_back(d);
       return;
     }
     PendingOverride pending;
     pending.from_command_line = true;
     pending.source = "<command line>";
+    pending.option = option;
     if (o.kind == Override::Kind::kDelete) {
       pending.deleted = true;
-      if (o.has_value) {
-        pending.delete_only_if = true;
-        pending.option = o.value().scalar_text();
-      }
-    } else {
-      Config value = o.value();
-      if (value.is_null())
-        pending.deleted = true;
-      else
-        pending.option = value.scalar_text();
+      pending.delete_only_if = o.has_value;
     }
     overrides_[key] = pending;
+  }
+
+  // Hydra's "Did you mean to override ...?": the keys the same group has in the defaults list.
+  std::string did_you_mean(const std::string& key) const {
+    const std::string group = key.substr(0, key.find('@'));
+    std::vector<std::string> known;
+    for (const auto& seen : seen_groups_)
+      if (seen.substr(0, seen.find('@')) == group && seen != key) known.push_back(seen);
+    if (known.empty()) return " No match in the defaults list.";
+    if (known.size() == 1) return "\nDid you mean to override " + known[0] + "?";
+    return "\nDid you mean to override one of " + join_names(known) + "?";
+  }
+
+  // Hydra's key of a group entry: its group, plus '@' and its final package unless that is the
+  // group's own default package. The package counts the parent's, never the option's header.
+  std::string override_key(const RawDefault& d, const std::string& config_path,
+                           const std::string& parent_package) const {
+    const std::string group = absolute_group(d, config_path);
+    std::string dotted = relative_group(d);
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    const std::string final_package =
+        d.has_package ? resolve_package(d.package, parent_package, false, d.where.str())
+                      : join_package(parent_package, dotted);
+    std::string default_package = group;
+    std::replace(default_package.begin(), default_package.end(), '/', '.');
+    if (final_package == default_package) return group;
+    return group + "@" + (final_package.empty() ? "_global_" : final_package);
   }
 
   std::vector<std::string> options_of(const std::string& group) const {
@@ -336,9 +376,14 @@ class Composer {
     }
     Config content = Config::from_yaml_file(loaded.file);
     if (content.is_null()) content = Config::dict({});
-    MOTLAB_CHECK(content.is_dict(), loaded.file, ": a config file must hold a mapping, got ",
-                 content.kind_name());
-    if (content.has("defaults")) {
+    // An option file may hold a list (Hydra: it becomes the value at the option's package); the
+    // primary config and scalars may not.
+    MOTLAB_CHECK(content.is_dict() || (content.is_list() && config_path != request_.primary),
+                 loaded.file, ": ",
+                 config_path == request_.primary ? "the primary config" : "a config file",
+                 " must hold a mapping", config_path == request_.primary ? "" : " or a list",
+                 ", got ", content.kind_name());
+    if (content.is_dict() && content.has("defaults")) {
       Config defaults = content["defaults"];
       MOTLAB_CHECK(defaults.is_list(), defaults.where().str(), ": 'defaults' must be a list, got ",
                    defaults.kind_name());
@@ -397,7 +442,7 @@ class Composer {
     // Register this config's `override` entries (the first registration of a key wins).
     for (const auto& d : defaults) {
       if (!d.is_override) continue;
-      std::string key = absolute_group(d, config_path) + (d.has_package ? "@" + d.package : "");
+      const std::string key = override_key(d, config_path, package);
       if (overrides_.count(key)) continue;
       PendingOverride pending;
       pending.source = config_path;
@@ -423,12 +468,13 @@ class Composer {
       bool optional = d.optional;
       if (d.is_group) {
         const std::string group = absolute_group(d, config_path);
-        const std::string key = group + (d.has_package ? "@" + d.package : "");
+        const std::string key = override_key(d, config_path, package);
         MOTLAB_CHECK(!seen_groups_.count(key), d.where.str(), ": Multiple values for ", key,
                      ". To override a value use 'override ", key, ": ", d.option, "'");
         seen_groups_.insert(key);
         std::string option = d.option;
         bool is_null = d.is_null;
+        bool deleted = false;
         auto pending = overrides_.find(key);
         if (pending != overrides_.end()) {
           PendingOverride& p = pending->second;
@@ -437,16 +483,18 @@ class Composer {
           // typo there is never silently ignored.
           if (p.from_command_line && !p.deleted) optional = false;
           if (p.deleted) {
-            MOTLAB_CHECK(!p.delete_only_if || p.option == option, "Could not delete '", key,
-                         "'. No match in the defaults list (current choice is '",
-                         is_null ? "null" : option, "', not '", p.option, "')");
+            MOTLAB_CHECK(!p.delete_only_if || p.option == option, "Could not delete '", key, "=",
+                         p.option, "'. No match in the defaults list (the choice is '",
+                         is_null ? "null" : option, "')");
             is_null = true;
+            deleted = true;
           } else {
             option = p.option;
             is_null = false;
           }
         }
-        choices_[key] = is_null ? "null" : option;
+        // A deleted choice leaves runtime.choices, as in Hydra; a null default stays as null.
+        if (!deleted) choices_[key] = is_null ? "null" : option;
         if (is_null) continue;
         child_path = group + "/" + option;
         if (paths_.find(child_path + ".yaml").empty() && !optional) {
@@ -473,71 +521,130 @@ class Composer {
     for (auto it = emitters.rbegin(); it != emitters.rend(); ++it) (*it)();
   }
 
-  static Config merge(const Config& base, const Config& incoming) {
+  // OmegaConf's merge: dicts merge key by key, lists and scalars replace, a dict never meets a
+  // list (`where` names what was merged, for the error).
+  static Config merge(const Config& base, const Config& incoming, const std::string& where) {
+    MOTLAB_CHECK(
+        !((base.is_dict() && incoming.is_list()) || (base.is_list() && incoming.is_dict())), where,
+        ": cannot merge a ", incoming.kind_name(), " into the ", base.kind_name(), " at ",
+        base.path().empty() ? "the root" : "'" + base.path() + "'",
+        base.where().file.empty() ? "" : " (" + base.where().str() + ")");
     if (base.is_dict() && incoming.is_dict()) {
       std::vector<Config::Item> items = base.items();
       for (const auto& [key, value] : incoming.items()) {
         bool found = false;
         for (auto& item : items) {
           if (item.first == key) {
-            item.second = merge(item.second, value);
+            item.second = merge(item.second, value, where);
             found = true;
             break;
           }
         }
         if (!found) items.emplace_back(key, value);
       }
-      return Config::dict(std::move(items), base.where());
+      return Config::dict(std::move(items), base.where()).relocated(base.path());
     }
     // A mandatory '???' never erases a value that is already set.
     if (incoming.is_missing() && !base.is_missing()) return base;
     return incoming;  // lists replace lists; a value may change type
   }
 
-  static Config merge_at(const Config& root, const std::string& package, const Config& content) {
-    if (package.empty()) return merge(root, content);
+  // A config's content merged at its package; a list (an option file may hold one) becomes the
+  // value at that package.
+  static Config merge_at(const Config& root, const std::string& package, const Config& content,
+                         const std::string& config_path) {
+    const std::string where = "In '" + config_path + "'";
+    if (package.empty()) {
+      MOTLAB_CHECK(!content.is_list(), where,
+                   ": a config whose top level is a list needs a package (it cannot merge into "
+                   "the root of the config)");
+      return merge(root, content, where);
+    }
     Config existing;
-    Config base = root.find(package, &existing) ? existing : Config::dict({});
-    return root.with(package, merge(base, content));
+    if (!root.find(package, &existing)) return root.with(package, content);
+    return root.with(package, merge(existing.relocated(package), content, where));
   }
 
-  static Config apply_value_override(const Config& config, const Override& o) {
+  // A key that does not exist in `current` at any depth where both sides are dicts (struct mode).
+  static std::string first_new_key(const Config& current, const Config& value,
+                                   const std::string& prefix) {
+    if (!current.is_dict() || !value.is_dict()) return "";
+    for (const auto& [key, inner] : value.items()) {
+      Config existing;
+      if (!current.find(key, &existing)) return prefix + key;
+      const std::string deeper = first_new_key(existing, inner, prefix + key + ".");
+      if (!deeper.empty()) return deeper;
+    }
+    return "";
+  }
+
+  // Python-like equality for `~key=value`: 5 == 5.0, and dicts compare regardless of key order.
+  static bool same_value(const Config& a, const Config& b) {
+    const bool numbers = (a.kind() == Config::Kind::kInt || a.kind() == Config::Kind::kFloat) &&
+                         (b.kind() == Config::Kind::kInt || b.kind() == Config::Kind::kFloat);
+    if (numbers) return a.as_double() == b.as_double();
+    if (a.is_dict() && b.is_dict()) {
+      if (a.size() != b.size()) return false;
+      for (const auto& [key, value] : a.items()) {
+        Config other;
+        if (!b.find(key, &other) || !same_value(value, other)) return false;
+      }
+      return true;
+    }
+    if (a.is_list() && b.is_list()) {
+      if (a.size() != b.size()) return false;
+      for (size_t k = 0; k < a.size(); ++k)
+        if (!same_value(a.at(k), b.at(k))) return false;
+      return true;
+    }
+    return a == b;
+  }
+
+  static std::string shown(const Config& value) {
+    return value.is_scalar() ? value.scalar_text() : value.to_json();
+  }
+
+  Config apply_value_override(const Config& config, const Override& o) const {
     const std::string& key = o.key;
+    MOTLAB_CHECK(!o.has_package, "Override ", o.text,
+                 " looks like a config group override, but config group '", key,
+                 "' does not exist.");
     Config current;
     const bool exists = config.find(key, &current);
+    const std::string where = "Error merging override " + o.text;
     switch (o.kind) {
       case Override::Kind::kDelete: {
         MOTLAB_CHECK(exists, "Could not delete from config. '", key, "' does not exist.");
         if (o.has_value) {
           Config expected = o.value();
-          MOTLAB_CHECK(current == expected, "Could not delete from config. The value of '", key,
-                       "' is ", current.is_scalar() ? current.scalar_text() : current.to_json(),
-                       " and not ",
-                       expected.is_scalar() ? expected.scalar_text() : expected.to_json(), ".");
+          MOTLAB_CHECK(same_value(current, expected),
+                       "Could not delete from config. The value of '", key, "' is ", shown(current),
+                       " and not ", shown(expected), ".");
         }
         return config.without(key);
       }
       case Override::Kind::kAppend: {
         Config value = o.value();
-        MOTLAB_CHECK(!exists || current.is_null() || (current.is_dict() && value.is_dict()),
+        const bool container = value.is_dict() || value.is_list();
+        MOTLAB_CHECK(!exists || current.is_null() || container,
                      "Could not append to config. An item is already at '", key,
-                     "'. Either remove + prefix: '", key, "=", o.value_text, "' Or add a second + ",
-                     "to add or override '", key, "': '++", key, "=", o.value_text, "'");
-        return config.with(key, exists && current.is_dict() ? merge(current, value) : value);
+                     "'.\nEither remove + prefix: '", key, "=", o.value_text,
+                     "'\nOr add a second + to add or override '", key, "': '++", key, "=",
+                     o.value_text, "'");
+        return config.with(key, exists ? merge(current, value, where) : value);
       }
       case Override::Kind::kForce: {
         Config value = o.value();
-        return config.with(
-            key, exists && current.is_dict() && value.is_dict() ? merge(current, value) : value);
+        return config.with(key, exists ? merge(current, value, where) : value);
       }
       case Override::Kind::kSet: {
         Config value = o.value();
-        if (!exists) {
+        const std::string new_key = exists ? first_new_key(current, value, key + ".") : key;
+        if (!new_key.empty()) {
           // Struct mode: name the closest existing key at the deepest existing level.
-          std::string parent_path =
-              key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.'));
-          std::string leaf =
-              key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
+          const size_t dot = new_key.rfind('.');
+          const std::string parent_path = dot == std::string::npos ? "" : new_key.substr(0, dot);
+          const std::string leaf = new_key.substr(dot == std::string::npos ? 0 : dot + 1);
           Config parent;
           std::string hint;
           if (config.find(parent_path, &parent) && parent.is_dict()) {
@@ -547,10 +654,9 @@ class Composer {
                      "'?";
           }
           MOTLAB_FAIL("Could not override '", key, "'.\nTo append to your config use +", key, "=",
-                      o.value_text, "\nKey '", key, "' is not in struct", hint);
+                      o.value_text, "\nKey '", new_key, "' is not in struct", hint);
         }
-        return config.with(key,
-                           current.is_dict() && value.is_dict() ? merge(current, value) : value);
+        return config.with(key, merge(current, value, where));
       }
     }
     return config;

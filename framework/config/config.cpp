@@ -572,6 +572,21 @@ Config Config::without(const std::string& dotted) const {
   std::vector<std::string> parts = split_dotted(dotted);
   std::function<Config(const Config&, size_t)> rebuild = [&](const Config& at,
                                                              size_t depth) -> Config {
+    if (at.kind() == Kind::kList) {  // a list item by index (Hydra main's ~list.N)
+      std::vector<Config> list = at.node_->list;
+      size_t index = 0;
+      const std::string& part = parts[depth];
+      MOTLAB_CHECK(!part.empty() && part.size() < 10 &&
+                       part.find_first_not_of("0123456789") == std::string::npos &&
+                       (index = std::stoul(part)) < list.size(),
+                   "cannot delete '", dotted, "': '", at.path_.empty() ? "<root>" : at.path_,
+                   "' is a list of ", list.size(), " items and '", part, "' is not an index in it");
+      if (depth + 1 == parts.size())
+        list.erase(list.begin() + static_cast<long>(index));
+      else
+        list[index] = rebuild(list[index], depth + 1);
+      return Config::list(std::move(list), at.where());
+    }
     MOTLAB_CHECK(at.kind() == Kind::kDict, "cannot delete '", dotted, "': '",
                  at.path_.empty() ? "<root>" : at.path_, "' is not a dict");
     std::vector<Item> items = at.node_->dict;

@@ -1,4 +1,4 @@
-// The command-line override grammar (Hydra's OverrideParser, the subset motlab supports):
+// The command-line override grammar (Hydra 1.3's OverrideLexer/OverrideParser):
 //   key=value  +key=value  ++key=value  ~key  ~key=value   with key = path(@package)?
 // and values: null/bool/int/float/quoted strings/[lists]/{dicts}/${interpolations}, plus the
 // sweep forms a,b,c  range(start,stop[,step])  choice(a,b).
@@ -13,8 +13,9 @@ namespace motlab {
 struct Override {
   enum class Kind { kSet, kAppend, kForce, kDelete };
   Kind kind = Kind::kSet;
-  std::string key;      // "db", "server/db", "model.lr"
-  std::string package;  // from key@package ("" when absent)
+  std::string key;           // "db", "server/db", "model.lr"
+  bool has_package = false;  // an '@' was written (db@ is not db: Hydra's keys are exact)
+  std::string package;       // from key@package
   bool has_value = false;
   std::string value_text;  // raw text after '='
   std::string text;        // the whole override as given
@@ -26,6 +27,7 @@ struct Override {
   // The single value (throws when this is a sweep).
   Config value() const;
   std::string with_value(const std::string& value_text) const;  // same override, another value
+  std::string key_text() const;  // "db@backup" as written (no prefix, no value)
 };
 
 Override parse_override(const std::string& text);

@@ -17,7 +17,7 @@ std::string axis_key(const Override& o) {
                        : o.kind == Override::Kind::kAppend ? "+"
                        : o.kind == Override::Kind::kDelete ? "~"
                                                            : "";
-  return prefix + o.key + (o.package.empty() ? "" : "@" + o.package);
+  return prefix + o.key_text();
 }
 
 }  // namespace

@@ -110,7 +110,7 @@ RunRecord load_run(const std::string& dir) {
     for (size_t k = 0; k < list.size(); ++k) {
       const std::string text = list.at(k).scalar_text();
       Override o = parse_override(text);
-      const std::string key = o.key + (o.package.empty() ? "" : "@" + o.package);
+      const std::string key = o.key_text();
       run.override_texts.push_back(text);
       run.overrides[key] = o.kind == Override::Kind::kDelete ? "<deleted>" : o.value_text;
     }
