@@ -1,4 +1,4 @@
-# motlab_add_plugin(<name> SOURCES <file>... [CONFIGS <dir>] [NO_PCH])
+# motlab_add_plugin(<name> SOURCES <file>... [CONFIGS <dir>] [NO_PCH] [NO_INSTALL])
 #
 # Builds <name> as a motlab plugin: a shared library (lib<name>.so) linked against
 # motlab::motlab, with the stamp motlab checks before loading it (motlab and LibTorch versions,
@@ -6,9 +6,10 @@
 # folder (configs/<group>/<option>.yaml): motlab adds it to the config search path when the plugin
 # loads. `install(TARGETS)` is set up too: lib/motlab-plugins/lib<name>.so and
 # share/motlab-plugins/<name>/configs under CMAKE_INSTALL_PREFIX. NO_PCH: no precompiled
-# <torch/torch.h> (a PCH makes rebuilding after a one-line change take seconds).
+# <torch/torch.h> (a PCH makes rebuilding after a one-line change take seconds). NO_INSTALL: no
+# install rules (plugins that only tests load).
 function(motlab_add_plugin name)
-  cmake_parse_arguments(ARG "NO_PCH" "CONFIGS" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_PCH;NO_INSTALL" "CONFIGS" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "motlab_add_plugin(${name}): give the plugin's SOURCES")
   endif()
@@ -33,8 +34,10 @@ function(motlab_add_plugin name)
     # The generated stamp needs no LibTorch: keep it out of the PCH's way.
     set_source_files_properties("${stamp}" PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
   endif()
-  install(TARGETS ${name} LIBRARY DESTINATION lib/motlab-plugins)
-  if(ARG_CONFIGS)
-    install(DIRECTORY "${configs}/" DESTINATION share/motlab-plugins/${name}/configs)
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${name} LIBRARY DESTINATION lib/motlab-plugins)
+    if(ARG_CONFIGS)
+      install(DIRECTORY "${configs}/" DESTINATION share/motlab-plugins/${name}/configs)
+    endif()
   endif()
 endfunction()

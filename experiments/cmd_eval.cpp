@@ -59,7 +59,7 @@ const char* kEvalUsage =
     "  config and checks every number against the run's metrics.json (exit 1 if one differs)\n"
     "       motlab eval --text-emb T.npy --motion-emb M.npy [--captions F] [--ids F]\n"
     "                   [--caption-sim S.npy] [--protocols all,threshold,...]\n"
-    "                   [--id-list-dir D] [--out DIR]\n"
+    "                   [--id-list-dir D] [--frames F] [--out DIR]\n"
     "  evaluates embeddings from any tool (row i of T pairs with row i of M) with motlab's\n"
     "  protocols (option names of configs/protocol/; default all,small_batches,long)\n";
 
@@ -86,6 +86,7 @@ int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& res
   in.motion = npy::load(emb + "test_motion.npy").to(torch::kFloat32);
   in.ids = read_lines(emb + "test_ids.txt");
   in.captions = read_lines(emb + "test_captions.txt");
+  in.frames = eval::read_frame_counts(emb + "test_frames.txt", in.ids.size());
   if (file_exists(emb + "test_caption_similarity.npy"))
     in.caption_similarity = npy::load(emb + "test_caption_similarity.npy");
   if (config.has("data")) in.id_list_dir = eval::id_list_dir_of(config["data"]);
@@ -129,8 +130,8 @@ int eval_command(const std::vector<std::string>& args) {
     flags[args[k].substr(2)] = args[k + 1];
     ++k;
   }
-  const std::set<std::string> known{"text-emb",    "motion-emb", "captions",    "ids",
-                                    "caption-sim", "protocols",  "id-list-dir", "out"};
+  const std::set<std::string> known{"text-emb",  "motion-emb",  "captions", "ids",   "caption-sim",
+                                    "protocols", "id-list-dir", "out",      "frames"};
   for (const auto& [key, value] : flags)
     MOTLAB_CHECK(known.count(key), "motlab eval: unknown flag --", key);
   MOTLAB_CHECK(flags.count("text-emb") && flags.count("motion-emb"),
@@ -158,6 +159,11 @@ int eval_command(const std::vector<std::string>& args) {
   if (flags.count("caption-sim")) in.caption_similarity = npy::load(flags["caption-sim"]);
   in.id_list_dir = flags.count("id-list-dir") ? flags["id-list-dir"] : "";
   in.out_dir = flags.count("out") ? flags["out"] : "";
+  if (flags.count("frames")) {
+    MOTLAB_CHECK(file_exists(flags["frames"]), "motlab eval: --frames ", flags["frames"],
+                 " does not exist");
+    in.frames = eval::read_frame_counts(flags["frames"], in.ids.size());
+  }
   if (!in.out_dir.empty()) make_dirs(in.out_dir);
   // Each name is an option of the protocol group (on the config search path) and the entry name
   // of its metrics.

@@ -57,6 +57,7 @@ class ReevaluateTask : public Task {
     eval::EvalInputs inputs;
     inputs.captions = read_lines(emb + "test_captions.txt");
     inputs.ids = read_lines(emb + "test_ids.txt");
+    inputs.frames = eval::read_frame_counts(emb + "test_frames.txt", inputs.ids.size());
     inputs.motion = npy::load(emb + "test_motion.npy").to(torch::kFloat);
     if (file_exists(emb + "test_caption_similarity.npy"))
       inputs.caption_similarity = npy::load(emb + "test_caption_similarity.npy");

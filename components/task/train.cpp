@@ -93,6 +93,7 @@ class TrainTask : public Task {
     inputs.motion = encoded.motion;
     inputs.ids = encoded.ids;
     inputs.captions = encoded.captions;
+    inputs.frames = encoded.frames;
     const BuildContext ctx = run.build_context();
     if (model.similarity)
       inputs.caption_similarity =
@@ -111,6 +112,9 @@ class TrainTask : public Task {
         npy::save(run.path("embeddings/test_caption_similarity.npy"), inputs.caption_similarity);
       write_lines(run.path("embeddings/test_ids.txt"), encoded.ids);
       write_lines(run.path("embeddings/test_captions.txt"), encoded.captions);
+      std::vector<std::string> frames;
+      for (int64_t f : encoded.frames) frames.push_back(std::to_string(f));
+      write_lines(run.path("embeddings/test_frames.txt"), frames);
     }
   }
 

@@ -58,6 +58,10 @@ struct RuntimeInfo {
 // Resolves every ${...} (absolute/relative paths, string concatenation, nesting, resolvers now,
 // oc.env, motlab:...) and fails on mandatory '???' values that are still unset. Cycles are errors.
 Config resolve(const Config& composed, const RuntimeInfo& runtime);
+// Only the top-level `keys` (those that exist), resolved against the whole config: what a sweep's
+// parent needs before its jobs fill in the rest (a job may set a value that is still '???').
+Config resolve_keys(const Config& composed, const RuntimeInfo& runtime,
+                    const std::vector<std::string>& keys);
 
 // Multirun expansion: comma lists, choice(a,b) and range(start,stop[,step]) in `overrides`, plus
 // sweep params from the config (`sweep.params: {key: "a,b", other: [1, 2]}`, like Hydra's

@@ -119,6 +119,14 @@ class Resolver {
   }
 
   Config resolve_all() { return resolve_node(root_, ""); }
+  Config resolve_keys(const std::vector<std::string>& keys) {
+    std::vector<Config::Item> items;
+    for (const auto& key : keys) {
+      Config node;
+      if (root_.find(key, &node)) items.emplace_back(key, resolve_at(node, key));
+    }
+    return Config::dict(std::move(items));
+  }
 
  private:
   Config resolve_node(const Config& node, const std::string& path) {
@@ -301,6 +309,11 @@ class Resolver {
 
 Config resolve(const Config& composed, const RuntimeInfo& runtime) {
   return Resolver(composed, runtime).resolve_all();
+}
+
+Config resolve_keys(const Config& composed, const RuntimeInfo& runtime,
+                    const std::vector<std::string>& keys) {
+  return Resolver(composed, runtime).resolve_keys(keys);
 }
 
 }  // namespace motlab

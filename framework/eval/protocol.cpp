@@ -1,5 +1,6 @@
 #include "framework/eval/protocol.h"
 
+#include <fstream>
 #include <numeric>
 #include <sstream>
 
@@ -27,6 +28,28 @@ std::map<std::string, double> run_protocols(const Config& protocols, const EvalI
       metrics[name + "/" + key] = value;
   }
   return metrics;
+}
+
+std::vector<int64_t> read_frame_counts(const std::string& path, size_t pairs) {
+  std::vector<int64_t> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    size_t used = 0;
+    long long value = -1;
+    try {
+      value = std::stoll(line, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    MOTLAB_CHECK(used == line.size() && value > 0, path, ":", number,
+                 ": expected a frame count (a positive integer), got '", line, "'");
+    out.push_back(value);
+  }
+  MOTLAB_CHECK(out.size() == pairs, path, ": ", out.size(), " frame counts for ", pairs, " pairs");
+  return out;
 }
 
 std::string id_list_dir_of(const Config& data) {

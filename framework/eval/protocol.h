@@ -20,6 +20,7 @@ struct EvalInputs {
   torch::Tensor motion;               // [N, E]
   std::vector<std::string> ids;       // motion ids (keyids)
   std::vector<std::string> captions;  // the caption used for each pair
+  std::vector<int64_t> frames;        // each motion's length in frames (empty when unknown)
   torch::Tensor caption_similarity;   // [N, N] caption cosine; needed by threshold/dissimilar
   std::string id_list_dir;            // where a dataset's nsim_test.txt may live ("" = none)
   std::string out_dir;                // protocols write side files here ("" = nowhere)
@@ -42,6 +43,10 @@ MOTLAB_DECLARE_FAMILY(protocol_family, EvalProtocol)
 // that needs caption similarities where there are none is an error naming it.
 std::map<std::string, double> run_protocols(const Config& protocols, const EvalInputs& inputs,
                                             const BuildContext& ctx);
+
+// A saved embeddings/test_frames.txt (one frame count per line, one line per pair): empty when
+// the file is absent (runs made before it existed), an error naming the file when it is bad.
+std::vector<int64_t> read_frame_counts(const std::string& path, size_t pairs);
 
 // The test directory of a data node: <root>/<split_dir> (where nsim_test.txt lives).
 std::string id_list_dir_of(const Config& data);

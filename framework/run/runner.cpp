@@ -310,7 +310,11 @@ int run_sweep(const RunRequest& request) {
   for (const auto& text : request.overrides)
     if (!parse_override(text).is_sweep()) base_request.overrides.push_back(text);
   Composed base = compose_for_run(base_request);
-  Config settings = resolve_for(base, "", 0);
+  RuntimeInfo runtime;
+  runtime.choices = base.choices;
+  runtime.overrides = base.overrides;
+  const Config settings =
+      resolve_keys(base.config, runtime, {"sweep", "launcher", "results_dir", "run"});
   Config params;
   settings.find("sweep.params", &params);
   std::vector<std::vector<std::string>> expanded =

@@ -130,6 +130,7 @@ EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& 
     for (size_t k = begin; k < end; ++k) {
       samples.push_back(dataset.get(k));
       captions.push_back(samples.back().caption);
+      out.frames.push_back(samples.back().motion.size(0));
     }
     motions.push_back(model.motion->encode(data::collate(samples, device)).mean.to(torch::kFloat));
     texts.push_back(model.text->encode(captions).mean.to(torch::kFloat));

@@ -41,6 +41,7 @@ struct EncodedSet {
   torch::Tensor motion;  // [N, E] means
   std::vector<std::string> captions;
   std::vector<std::string> ids;
+  std::vector<int64_t> frames;  // length of each motion
 };
 EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
                           int64_t batch_size, torch::Device device);
