@@ -31,7 +31,7 @@ void usage() {
                "  MOTLAB_DEBUG=1     errors also name the source location and LibTorch's trace\n\n"
                "commands (motlab <command> --help for each):\n";
   for (const auto& [name, entry] : commands())
-    std::cout << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ')
+    std::cout << "  " << name << std::string(name.size() < 14 ? 16 - name.size() : 2, ' ')
               << entry.help << "\n";
 }
 
