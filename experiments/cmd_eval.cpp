@@ -82,13 +82,13 @@ int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& res
     MOTLAB_CHECK(file_exists(emb + file), "motlab eval: ", emb + file,
                  " is missing (the run must finish with task.save_embeddings=true)");
   eval::EvalInputs in;
-  in.text = npy::load(emb + "test_text.npy").to(torch::kFloat32);
-  in.motion = npy::load(emb + "test_motion.npy").to(torch::kFloat32);
+  in.text = eval::load_matrix(emb + "test_text.npy");
+  in.motion = eval::load_matrix(emb + "test_motion.npy");
   in.ids = read_lines(emb + "test_ids.txt");
   in.captions = read_lines(emb + "test_captions.txt");
   in.frames = eval::read_frame_counts(emb + "test_frames.txt", in.ids.size());
   if (file_exists(emb + "test_caption_similarity.npy"))
-    in.caption_similarity = npy::load(emb + "test_caption_similarity.npy");
+    in.caption_similarity = eval::load_matrix(emb + "test_caption_similarity.npy");
   if (config.has("data")) in.id_list_dir = eval::id_list_dir_of(config["data"]);
   in.out_dir = out_dir;
   const std::map<std::string, double> metrics =
@@ -137,8 +137,8 @@ int eval_command(const std::vector<std::string>& args) {
   MOTLAB_CHECK(flags.count("text-emb") && flags.count("motion-emb"),
                "motlab eval: --text-emb and --motion-emb are required");
   eval::EvalInputs in;
-  in.text = npy::load(flags["text-emb"]).to(torch::kFloat32);
-  in.motion = npy::load(flags["motion-emb"]).to(torch::kFloat32);
+  in.text = eval::load_matrix(flags["text-emb"]);
+  in.motion = eval::load_matrix(flags["motion-emb"]);
   MOTLAB_CHECK(in.text.dim() == 2 && in.text.sizes() == in.motion.sizes(), flags["text-emb"], " ",
                in.text.sizes(), " and ", flags["motion-emb"], " ", in.motion.sizes(),
                ": expected two [N, E] arrays of the same shape");
@@ -156,7 +156,7 @@ int eval_command(const std::vector<std::string>& args) {
                " lines for ", n, " embeddings");
   MOTLAB_CHECK(static_cast<int64_t>(in.captions.size()) == n, flags["captions"], ": ",
                in.captions.size(), " lines for ", n, " embeddings");
-  if (flags.count("caption-sim")) in.caption_similarity = npy::load(flags["caption-sim"]);
+  if (flags.count("caption-sim")) in.caption_similarity = eval::load_matrix(flags["caption-sim"]);
   in.id_list_dir = flags.count("id-list-dir") ? flags["id-list-dir"] : "";
   in.out_dir = flags.count("out") ? flags["out"] : "";
   if (flags.count("frames")) {

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     motlab::load_plugins_from_environment();
     args = take_global_flags(argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "motlab: error: " << e.what() << "\n";
+    std::cerr << "motlab: error: " << motlab::error_text(e) << "\n";
     return 2;
   }
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   try {
     return it->second.command(rest);
   } catch (const std::exception& e) {
-    std::cerr << "motlab " << it->first << ": error: " << e.what() << "\n";
+    std::cerr << "motlab " << it->first << ": error: " << motlab::error_text(e) << "\n";
     return 1;
   }
 }

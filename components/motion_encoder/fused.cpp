@@ -112,8 +112,8 @@ MOTLAB_REGISTER(motion_encoder_family, "fused",
                   MOTLAB_CHECK(num_heads > 0 && attention_dim % num_heads == 0,
                                options.describe("num_heads"), ": attention_dim (", attention_dim,
                                ") must be a positive multiple of num_heads (", num_heads, ")");
-                  auto tmr = train::load_motion_encoder(tmr_run, ctx);
-                  auto cnn = train::load_motion_encoder(cnn_run, ctx);
+                  auto tmr = train::load_motion_encoder(tmr_run, ctx, "tmr");
+                  auto cnn = train::load_motion_encoder(cnn_run, ctx, "cnn");
                   const int64_t tmr_dim = token_dim(*tmr, nfeats, ctx.device);
                   const int64_t cnn_dim = token_dim(*cnn, nfeats, ctx.device);
                   auto encoder = std::make_shared<FusedMotionEncoder>(

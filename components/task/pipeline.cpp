@@ -65,6 +65,8 @@ class PipelineTask : public Task {
         tables_(std::move(tables)),
         plots_(std::move(plots)) {}
 
+  bool continues_in_place() const override { return true; }
+
   void run(RunContext& run) override {
     std::map<std::string, std::string> dirs;
     std::map<std::string, size_t> index;

@@ -58,9 +58,9 @@ class ReevaluateTask : public Task {
     inputs.captions = read_lines(emb + "test_captions.txt");
     inputs.ids = read_lines(emb + "test_ids.txt");
     inputs.frames = eval::read_frame_counts(emb + "test_frames.txt", inputs.ids.size());
-    inputs.motion = npy::load(emb + "test_motion.npy").to(torch::kFloat);
+    inputs.motion = eval::load_matrix(emb + "test_motion.npy");
     if (file_exists(emb + "test_caption_similarity.npy"))
-      inputs.caption_similarity = npy::load(emb + "test_caption_similarity.npy");
+      inputs.caption_similarity = eval::load_matrix(emb + "test_caption_similarity.npy");
     MOTLAB_CHECK(static_cast<int64_t>(inputs.captions.size()) == inputs.motion.size(0), emb, ": ",
                  inputs.captions.size(), " captions for ", inputs.motion.size(0),
                  " motion embeddings");

@@ -84,6 +84,10 @@ class TrainTask : public Task {
                            " (chance " + std::to_string(run.metrics().at("test/chance_R10")) + ")");
   }
 
+  void check_resume(const RunContext& run) const override {
+    train::check_checkpoint(run.dir() + "/checkpoints/last.pt");
+  }
+
   // The evaluation protocols (paper (a)-(e)) on the test embeddings; the embeddings and caption
   // similarity are kept so `motlab eval <run dir>` can recompute every number.
   void evaluate_test_set(RunContext& run, train::RetrievalModel& model,

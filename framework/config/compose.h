@@ -68,6 +68,8 @@ Config resolve_keys(const Config& composed, const RuntimeInfo& runtime,
 // hydra.sweeper.params), the command line taking precedence for the same key. Cartesian product
 // over keys in order of first appearance (config params first), the last key varying fastest.
 // Without `multirun`, any sweep syntax is an error that says to use -m. `sweep_params` may be null.
+// The most jobs one sweep may expand to (a larger product is an error naming the axes).
+constexpr uint64_t kMaxSweepJobs = 10000;
 std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string>& overrides,
                                                    const Config& sweep_params, bool multirun);
 

@@ -513,7 +513,11 @@ Override parse_override(const std::string& raw) {
 bool Override::is_sweep() const {
   if (!has_value) return false;
   if (is_function_call(value_text, "range") || is_function_call(value_text, "choice")) return true;
-  return element_texts(value_text).size() > 1;
+  try {
+    return element_texts(value_text).size() > 1;
+  } catch (const Error& e) {
+    MOTLAB_FAIL("override '", text, "': ", e.what());
+  }
 }
 
 std::vector<std::string> Override::sweep_values() const {
@@ -522,17 +526,21 @@ std::vector<std::string> Override::sweep_values() const {
   const std::string text = is_function_call(value_text, "choice")
                                ? function_arguments(value_text, "choice")
                                : value_text;
-  return element_texts(text);  // each is parsed, so a bad candidate fails now, not in its job
+  try {
+    return element_texts(text);  // each is parsed, so a bad candidate fails now, not in its job
+  } catch (const Error& e) {
+    MOTLAB_FAIL("override '", this->text, "': ", e.what());
+  }
 }
 
 Config Override::value() const {
   MOTLAB_CHECK(has_value, "override '", text, "' has no value");
-  bool sweep = false;
-  try {
-    sweep = is_sweep();
-    if (!sweep) return parse_override_value(value_text);
-  } catch (const Error& e) {
-    MOTLAB_FAIL("override '", text, "': ", e.what());
+  if (!is_sweep()) {
+    try {
+      return parse_override_value(value_text);
+    } catch (const Error& e) {
+      MOTLAB_FAIL("override '", text, "': ", e.what());
+    }
   }
   MOTLAB_FAIL("Ambiguous value for argument '", text,
               "'\n1. To use it as a list, use key=[value1,value2]\n2. To use it as string, quote "

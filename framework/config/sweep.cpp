@@ -66,10 +66,7 @@ std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string
   for (const auto& text : overrides) {
     Override o = parse_override(text);
     if (o.is_sweep()) {
-      MOTLAB_CHECK(multirun, "Ambiguous value for argument '", text,
-                   "'. 1. To use it as a list, use key=[value1,value2] 2. To use it as string, "
-                   "quote the value: key='value1,value2' 3. To sweep over it, add --multirun (-m) "
-                   "to your command line");
+      if (!multirun) o.value();  // throws Hydra's "Ambiguous value" error
       add_axis(o);
     } else {
       SweepAxis fixed;
@@ -85,6 +82,21 @@ std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string
       if (!replaced) axes.push_back(fixed);
     }
   }
+  // The job count is checked before the jobs are built: a product of large ranges would allocate
+  // until the process dies.
+  uint64_t count = 1;
+  std::string sizes;
+  bool overflow = false;
+  for (const auto& axis : axes) {
+    overflow = overflow || __builtin_mul_overflow(count, axis.values.size(), &count);
+    if (axis.values.size() > 1)
+      sizes +=
+          (sizes.empty() ? "" : " x ") + std::to_string(axis.values.size()) + " (" + axis.key + ")";
+  }
+  MOTLAB_CHECK(!overflow && count <= kMaxSweepJobs, "the sweep has ", sizes, " = ",
+               overflow ? std::string("more than 2^64") : std::to_string(count),
+               " jobs, more than the ", kMaxSweepJobs,
+               " one sweep may have: narrow a range or split the sweep");
   std::vector<std::vector<std::string>> jobs{{}};
   for (const auto& axis : axes) {
     std::vector<std::vector<std::string>> next;

@@ -1,5 +1,7 @@
 #include "framework/core/error.h"
 
+#include <c10/util/Exception.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -11,6 +13,20 @@ bool debug_errors() {
     return env && *env && std::strcmp(env, "0") != 0;
   }();
   return debug;
+}
+
+std::string error_text(const std::exception& e) {
+  if (debug_errors()) return e.what();
+  const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+  std::string text = torch_error ? torch_error->what_without_backtrace() : e.what();
+  // c10 messages may still carry "Exception raised from ..." and frame lines: keep the first
+  // line that says what went wrong.
+  for (const char* marker : {"\nException raised from", "Exception raised from", "\nframe #"}) {
+    const size_t at = text.find(marker);
+    if (at != std::string::npos && at > 0) text = text.substr(0, at);
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
 }
 
 namespace detail {

@@ -16,6 +16,10 @@ class Error : public std::runtime_error {
 // and LibTorch's C++ stack traces are kept.
 bool debug_errors();
 
+// What a user reads of any exception: motlab's own message; for LibTorch's c10::Error only its
+// first line without the C++ stack trace (the trace is kept under MOTLAB_DEBUG=1).
+std::string error_text(const std::exception& e);
+
 namespace detail {
 template <class... Parts>
 std::string concat(const Parts&... parts) {

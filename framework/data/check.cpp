@@ -37,7 +37,9 @@ class Checker {
         continue;
       }
       std::set<std::string> seen;
-      for (const auto& id : humanml3d::read_split(path)) {
+      const std::vector<std::string> ids = humanml3d::read_split(path);
+      if (ids.empty()) add("empty_split", path, "split file lists no motion");
+      for (const auto& id : ids) {
         if (!seen.insert(id).second) {
           add("duplicate_split_id", path, "id '" + id + "' is listed twice");
           continue;
@@ -71,7 +73,7 @@ class Checker {
       try {
         t = npy::load(path);
       } catch (const std::exception& e) {
-        add("unreadable", path, e.what());
+        add("unreadable", path, error_text(e));
         continue;
       }
       if (t.dim() != 1 || t.size(0) != layout_.nfeats) {
@@ -120,7 +122,7 @@ class Checker {
                 std::to_string((~torch::isfinite(t)).sum().item<int64_t>()) + " NaN/Inf value(s)");
         }
       } catch (const std::exception& e) {
-        add("unreadable", motion_path, e.what());
+        add("unreadable", motion_path, error_text(e));
       }
     }
     if (options_.check_joints && fs::is_directory(layout_.root + "/" + layout_.joints_dir)) {
@@ -137,7 +139,7 @@ class Checker {
           if (!torch::isfinite(j.to(torch::kFloat)).all().item<bool>())
             add("nan_inf", joints_path, "contains NaN or Inf");
         } catch (const std::exception& e) {
-          add("unreadable", joints_path, e.what());
+          add("unreadable", joints_path, error_text(e));
         }
       }
     }
@@ -162,7 +164,7 @@ class Checker {
       try {
         line = humanml3d::parse_caption_line(raw, where);
       } catch (const std::exception& e) {
-        add("malformed_caption", where, e.what());
+        add("malformed_caption", where, error_text(e));
         continue;
       }
       ++report_.captions_checked;

@@ -13,6 +13,18 @@
 namespace motlab::data {
 namespace fs = std::filesystem;
 
+namespace {
+// NaN or Inf in data is an error naming the file and where, not a non-finite loss later.
+void check_finite(const torch::Tensor& values, const std::string& path, const char* unit) {
+  const torch::Tensor bad = ~torch::isfinite(values);
+  if (!bad.any().item<bool>()) return;
+  const torch::Tensor where = bad.nonzero()[0];
+  MOTLAB_FAIL(path, ": ", bad.sum().item<int64_t>(), " NaN or Inf value(s), the first at ", unit,
+              " ", where[0].item<int64_t>(),
+              values.dim() > 1 ? ", feature " + std::to_string(where[1].item<int64_t>()) : "");
+}
+}  // namespace
+
 MotionTextDataset::MotionTextDataset(const DatasetOptions& options) : options_(options) {
   const humanml3d::Layout& layout = options.layout;
   const int64_t nfeats = layout.nfeats;
@@ -22,6 +34,12 @@ MotionTextDataset::MotionTextDataset(const DatasetOptions& options) : options_(o
     MOTLAB_CHECK(mean_.dim() == 1 && mean_.size(0) == nfeats && std_.sizes() == mean_.sizes(),
                  layout.root, "/Mean.npy, Std.npy: expected shape (", nfeats, ",), got ",
                  mean_.sizes(), " and ", std_.sizes());
+    check_finite(mean_, layout.root + "/Mean.npy", "value");
+    check_finite(std_, layout.root + "/Std.npy", "value");
+    MOTLAB_CHECK((std_ >= 0).all().item<bool>(), layout.root, "/Std.npy has negative values");
+    // A zero std would blow every normalised feature up by 1e12: all-zero means a broken file.
+    MOTLAB_CHECK((std_ > 0).any().item<bool>(), layout.root,
+                 "/Std.npy is all zeros (recompute it from the training motions)");
   }
   const bool filter = options.filter_test || options.split.find("test") == std::string::npos;
   for (const auto& id : humanml3d::read_split(layout.split_path(options.split))) {
@@ -31,6 +49,7 @@ MotionTextDataset::MotionTextDataset(const DatasetOptions& options) : options_(o
     torch::Tensor features = npy::load(path).to(torch::kFloat32);
     MOTLAB_CHECK(features.dim() == 2 && features.size(1) == nfeats, path, ": expected (T, ", nfeats,
                  "), got ", features.sizes());
+    check_finite(features, path, "frame");
     if (options.normalize) features = (features - mean_) / (std_ + 1e-12);
     Entry entry;
     for (const auto& line : humanml3d::read_captions(layout.text_path(id))) {
@@ -185,7 +204,7 @@ void BatchLoader::produce(int64_t epoch) {
     }
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> lock(mutex_);
-    error_ = e.what();
+    error_ = error_text(e);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   done_ = true;

@@ -6,6 +6,7 @@
 
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
+#include "framework/text/unicode.h"
 
 namespace motlab::humanml3d {
 namespace {
@@ -54,12 +55,19 @@ CaptionLine parse_caption_line(const std::string& raw, const std::string& where)
   }
   MOTLAB_CHECK(fields.size() == 4, where, ": expected 'caption#tokens#start#end' (4 fields), got ",
                fields.size(), " field(s)");
+  const int64_t bad_byte = text::unicode::invalid_utf8_offset(raw);
+  MOTLAB_CHECK(bad_byte < 0, where, ": not valid UTF-8 (byte ", bad_byte,
+               " of the line); save the captions as UTF-8");
   CaptionLine line;
   line.text = trim(fields[0]);
   line.tokens = trim(fields[1]);
   line.start = parse_time(fields[2], where, "start");
   line.end = parse_time(fields[3], where, "end");
-  if (line.start > line.end) std::swap(line.start, line.end);
+  MOTLAB_CHECK(line.start >= 0 && line.end >= 0, where, ": negative time (start ", line.start,
+               " s, end ", line.end, " s)");
+  // 0#0 means the whole motion; otherwise the sub-motion must run forwards.
+  MOTLAB_CHECK(line.start <= line.end || line.end == 0.0, where, ": start time ", line.start,
+               " s is after end time ", line.end, " s (swapped columns?)");
   return line;
 }
 
@@ -84,9 +92,17 @@ std::vector<std::string> read_split(const std::string& path) {
   MOTLAB_CHECK(in.good(), path, ": cannot read split file");
   std::vector<std::string> ids;
   std::string raw;
-  while (std::getline(in, raw)) {
+  for (int number = 1; std::getline(in, raw); ++number) {
     std::string id = trim(raw);
-    if (!id.empty()) ids.push_back(id);
+    if (id.empty()) continue;
+    // An id names files (<id>.npy, <id>.txt): it may not leave the dataset's folders.
+    const bool plain = id.find_first_not_of(
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                           "0123456789_-.") == std::string::npos;
+    MOTLAB_CHECK(plain && id[0] != '.' && id.size() <= 255, path, ":", number, ": bad motion id '",
+                 id.size() > 80 ? id.substr(0, 80) + "..." : id,
+                 "' (ids are letters, digits, '_', '-' and '.', not starting with '.')");
+    ids.push_back(id);
   }
   return ids;
 }

@@ -46,16 +46,20 @@ std::string dict_value(const std::string& dict, const std::string& key, const st
   size_t colon = dict.find(':', at);
   MOTLAB_CHECK(colon != std::string::npos, path, ": malformed .npy header: ", dict);
   size_t begin = dict.find_first_not_of(' ', colon + 1);
+  MOTLAB_CHECK(begin != std::string::npos, path, ": malformed .npy header: ", dict);
   size_t end = begin;
   if (dict[begin] == '(') {
-    end = dict.find(')', begin) + 1;
+    end = dict.find(')', begin);
   } else if (dict[begin] == '\'') {
-    end = dict.find('\'', begin + 1) + 1;
+    end = dict.find('\'', begin + 1);
   } else {
     end = dict.find_first_of(",}", begin);
+    if (end != std::string::npos) --end;
   }
-  MOTLAB_CHECK(end != std::string::npos && end > begin, path, ": malformed .npy header: ", dict);
-  return dict.substr(begin, end - begin);
+  MOTLAB_CHECK(end != std::string::npos && end >= begin, path, ": malformed .npy header: ", dict);
+  ++end;  // past the closing bracket or quote (or the last character of a bare value)
+  std::string value = dict.substr(begin, end - begin);
+  return value.substr(0, value.find_last_not_of(' ') + 1);
 }
 
 }  // namespace
@@ -95,22 +99,31 @@ Header read_header(const std::string& path) {
   Header header;
   header.data_offset = prefix + header_length;
   std::string descr = dict_value(dict, "descr", path);
+  MOTLAB_CHECK(descr.size() >= 2 && descr.front() == '\'' && descr.back() == '\'', path,
+               ": .npy header 'descr' must be a quoted dtype, got ", descr);
   header.dtype = descr.substr(1, descr.size() - 2);
   std::string fortran = dict_value(dict, "fortran_order", path);
   MOTLAB_CHECK(fortran == "False" || fortran == "True", path, ": bad fortran_order '", fortran,
                "'");
   header.fortran_order = fortran == "True";
   std::string shape = dict_value(dict, "shape", path);
+  MOTLAB_CHECK(shape.size() >= 2 && shape.front() == '(' && shape.back() == ')', path,
+               ": .npy header 'shape' must be a tuple, got ", shape);
   std::string inner = shape.substr(1, shape.size() - 2);
   std::stringstream parts(inner);
   std::string part;
   while (std::getline(parts, part, ',')) {
-    size_t b = part.find_first_not_of(' ');
+    const size_t b = part.find_first_not_of(' ');
     if (b == std::string::npos) continue;
-    char* end = nullptr;
-    long long d = std::strtoll(part.c_str() + b, &end, 10);
-    MOTLAB_CHECK(d >= 0, path, ": negative dimension in shape ", shape);
-    header.shape.push_back(d);
+    const size_t e = part.find_last_not_of(' ');
+    const std::string digits = part.substr(b, e - b + 1);
+    MOTLAB_CHECK(!digits.empty() && digits.size() <= 18 &&
+                     digits.find_first_not_of("0123456789") == std::string::npos,
+                 path, ": bad dimension '", digits, "' in shape ", shape,
+                 " (expected non-negative integers)");
+    header.shape.push_back(std::stoll(digits));
+    MOTLAB_CHECK(header.shape.size() <= 32, path, ": shape ", shape,
+                 " has more than 32 dimensions");
   }
   return header;
 }
@@ -120,17 +133,24 @@ torch::Tensor load(const std::string& path) {
   MOTLAB_CHECK(!header.fortran_order, path,
                ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
   torch::Dtype dtype = dtype_of(header.dtype, path);
-  int64_t numel = 1;
-  for (int64_t d : header.shape) numel *= d;
-  const size_t bytes = static_cast<size_t>(numel) * torch::elementSize(dtype);
   std::ifstream in(path, std::ios::binary);
   in.seekg(0, std::ios::end);
-  const size_t file_size = static_cast<size_t>(in.tellg());
-  MOTLAB_CHECK(file_size >= header.data_offset + bytes, path, ": truncated data: shape ",
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  MOTLAB_CHECK(file_size >= header.data_offset, path, ": truncated .npy header");
+  const uint64_t available = file_size - header.data_offset;
+  // The shape's byte count, checked against the file before anything is allocated: a product
+  // that overflows 64 bits is as wrong as one larger than the file.
+  uint64_t bytes = torch::elementSize(dtype);
+  bool overflow = false;
+  for (int64_t d : header.shape)
+    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes);
+  MOTLAB_CHECK(!overflow, path, ": shape ", torch::IntArrayRef(header.shape), " ", header.dtype,
+               " needs more than 2^64 bytes; the file has ", available);
+  MOTLAB_CHECK(available >= bytes, path, ": truncated data: shape ",
                torch::IntArrayRef(header.shape), " ", header.dtype, " needs ", bytes,
-               " bytes, the file has ", file_size - header.data_offset);
-  MOTLAB_CHECK(file_size == header.data_offset + bytes, path, ": ",
-               file_size - header.data_offset - bytes, " unexpected trailing bytes after the data");
+               " bytes, the file has ", available);
+  MOTLAB_CHECK(available == bytes, path, ": ", available - bytes,
+               " unexpected trailing bytes after the data");
   torch::Tensor out = torch::empty(header.shape, torch::TensorOptions().dtype(dtype));
   in.seekg(static_cast<std::streamoff>(header.data_offset));
   in.read(static_cast<char*>(out.data_ptr()), static_cast<std::streamsize>(bytes));

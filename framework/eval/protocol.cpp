@@ -1,8 +1,10 @@
 #include "framework/eval/protocol.h"
 
 #include <fstream>
+
 #include <numeric>
 #include <sstream>
+#include "framework/data/npy.h"
 
 namespace motlab::eval {
 
@@ -15,6 +17,20 @@ std::map<std::string, double> run_protocols(const Config& protocols, const EvalI
   if (protocols.is_null()) return metrics;
   MOTLAB_CHECK(protocols.is_dict(), protocols.describe(),
                ": protocols must map entry names to protocol nodes, got ", protocols.kind_name());
+  const int64_t n = inputs.text.defined() ? inputs.text.size(0) : 0;
+  MOTLAB_CHECK(inputs.text.defined() && inputs.motion.defined() && inputs.text.dim() == 2 &&
+                   inputs.motion.sizes() == inputs.text.sizes(),
+               "evaluation: text and motion embeddings must both be [N, E], got ",
+               inputs.text.defined() ? inputs.text.sizes() : torch::IntArrayRef{}, " and ",
+               inputs.motion.defined() ? inputs.motion.sizes() : torch::IntArrayRef{});
+  MOTLAB_CHECK(static_cast<int64_t>(inputs.ids.size()) == n &&
+                   static_cast<int64_t>(inputs.captions.size()) == n,
+               "evaluation: ", n, " pairs but ", inputs.ids.size(), " ids and ",
+               inputs.captions.size(), " captions");
+  MOTLAB_CHECK(!inputs.caption_similarity.defined() ||
+                   inputs.caption_similarity.sizes() == torch::IntArrayRef({n, n}),
+               "evaluation: the caption similarity matrix is ", inputs.caption_similarity.sizes(),
+               ", expected [", n, ", ", n, "]");
   for (const auto& [name, node] : protocols.items()) {
     if (node.is_null()) continue;  // an entry switched off with task.protocols.<name>=null
     std::shared_ptr<EvalProtocol> protocol = protocol_family().build(node, ctx);
@@ -28,6 +44,18 @@ std::map<std::string, double> run_protocols(const Config& protocols, const EvalI
       metrics[name + "/" + key] = value;
   }
   return metrics;
+}
+
+torch::Tensor load_matrix(const std::string& path) {
+  torch::Tensor m = npy::load(path).to(torch::kFloat32);
+  MOTLAB_CHECK(m.dim() == 2, path, ": expected a 2-D [N, D] array, got shape ", m.sizes());
+  const torch::Tensor bad = ~torch::isfinite(m);
+  if (bad.any().item<bool>()) {
+    const torch::Tensor first = bad.nonzero()[0];
+    MOTLAB_FAIL(path, ": ", bad.sum().item<int64_t>(), " NaN or Inf value(s), the first in row ",
+                first[0].item<int64_t>(), ", column ", first[1].item<int64_t>());
+  }
+  return m;
 }
 
 std::vector<int64_t> read_frame_counts(const std::string& path, size_t pairs) {

@@ -44,6 +44,10 @@ MOTLAB_DECLARE_FAMILY(protocol_family, EvalProtocol)
 std::map<std::string, double> run_protocols(const Config& protocols, const EvalInputs& inputs,
                                             const BuildContext& ctx);
 
+// A saved [N, D] float matrix (embeddings, caption similarities): an error naming the file when it
+// is not 2-D or holds NaN or Inf (which would otherwise show only as a broken metric).
+torch::Tensor load_matrix(const std::string& path);
+
 // A saved embeddings/test_frames.txt (one frame count per line, one line per pair): empty when
 // the file is absent (runs made before it existed), an error naming the file when it is bad.
 std::vector<int64_t> read_frame_counts(const std::string& path, size_t pairs);

@@ -18,7 +18,7 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  MOTLAB_CHECK(fd >= 0, "cannot write '", temp, "': ", std::strerror(errno));
+  MOTLAB_CHECK(fd >= 0, "cannot write '", path, "': ", std::strerror(errno));
   size_t written = 0;
   while (written < content.size()) {
     ssize_t n = ::write(fd, content.data() + written, content.size() - written);
@@ -27,12 +27,18 @@ void write_file_atomic(const std::string& path, const std::string& content) {
       int err = errno;
       ::close(fd);
       ::unlink(temp.c_str());
-      MOTLAB_FAIL("cannot write '", temp, "': ", std::strerror(err));
+      MOTLAB_FAIL("cannot write '", path, "': ", std::strerror(err));
     }
     written += static_cast<size_t>(n);
   }
-  ::fsync(fd);
-  ::close(fd);
+  // A full disk may only show at fsync or close (delayed allocation): both are checked, and the
+  // partial temporary file never stays behind.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    MOTLAB_FAIL("cannot write '", path, "': ", std::strerror(err));
+  }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(temp.c_str());

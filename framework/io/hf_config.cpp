@@ -132,6 +132,24 @@ int64_t HfConfig::get_int(const std::string& key, int64_t fallback) const {
 double HfConfig::get_double(const std::string& key, double fallback) const {
   return has(key) ? get_double(key) : fallback;
 }
+int64_t HfConfig::get_int_in(const std::string& key, int64_t low, int64_t high) const {
+  const int64_t value = get_int(key);
+  MOTLAB_CHECK(value >= low && value <= high, "config '", origin_, "': key '", key,
+               "' must be in [", low, ", ", high, "], got ", value);
+  return value;
+}
+int64_t HfConfig::get_int_in(const std::string& key, int64_t low, int64_t high,
+                             int64_t fallback) const {
+  return has(key) ? get_int_in(key, low, high) : fallback;
+}
+double HfConfig::get_double_in(const std::string& key, double low, double high,
+                               double fallback) const {
+  if (!has(key)) return fallback;
+  const double value = get_double(key);
+  MOTLAB_CHECK(std::isfinite(value) && value >= low && value <= high, "config '", origin_,
+               "': key '", key, "' must be in [", low, ", ", high, "], got ", value);
+  return value;
+}
 bool HfConfig::get_bool(const std::string& key, bool fallback) const {
   return has(key) ? get_bool(key) : fallback;
 }

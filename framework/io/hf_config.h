@@ -10,6 +10,11 @@
 
 namespace motlab::io {
 
+// Bounds of the sizes read from a model's config.json (far above any real model: Qwen2-72B has
+// 152k tokens, width 8192, 80 layers, 64 heads, 131k positions).
+constexpr int64_t kMaxVocab = 1 << 24, kMaxWidth = 1 << 16, kMaxLayers = 1 << 10,
+                  kMaxHeads = 1 << 10, kMaxPositions = 1 << 22;
+
 class HfConfig {
  public:
   HfConfig() = default;
@@ -36,6 +41,11 @@ class HfConfig {
 
   // Optional values: the fallback when absent or null; a present value of the wrong type throws.
   int64_t get_int(const std::string& key, int64_t fallback) const;
+  // An integer / number within [low, high], else an error naming the file, the key, the range and
+  // the value: a size of 0 would divide by zero, a huge one would allocate without bound.
+  int64_t get_int_in(const std::string& key, int64_t low, int64_t high) const;
+  int64_t get_int_in(const std::string& key, int64_t low, int64_t high, int64_t fallback) const;
+  double get_double_in(const std::string& key, double low, double high, double fallback) const;
   double get_double(const std::string& key, double fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
   std::string get_string(const std::string& key, const std::string& fallback) const;

@@ -153,7 +153,7 @@ std::vector<TensorInfo> parse_safetensors_header(const uint8_t* bytes, uint64_t 
     header = nlohmann::json::parse(json_begin, json_begin + (json_end - 8), std::ref(guard),
                                    /*allow_exceptions=*/true);
   } catch (const nlohmann::json::exception& e) {
-    MOTLAB_FAIL("safetensors file '", origin, "': the header is not valid JSON: ", e.what());
+    MOTLAB_FAIL("safetensors file '", origin, "': the header is not valid JSON: ", error_text(e));
   }
   MOTLAB_CHECK(header.is_object(), "safetensors file '", origin,
                "': the header is not a JSON object");
@@ -393,7 +393,8 @@ Checkpoint Checkpoint::open(const std::string& path) {
     try {
       index = nlohmann::json::parse(motlab::read_file(index_path.string()));
     } catch (const nlohmann::json::exception& e) {
-      MOTLAB_FAIL("checkpoint index '", index_path.string(), "' is not valid JSON: ", e.what());
+      MOTLAB_FAIL("checkpoint index '", index_path.string(),
+                  "' is not valid JSON: ", error_text(e));
     }
     MOTLAB_CHECK(
         index.is_object() && index.contains("weight_map") && index["weight_map"].is_object(),

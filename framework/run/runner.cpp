@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "framework/config/overrides.h"
 #include "framework/config/search_path.h"
@@ -172,6 +173,93 @@ std::string experiment_name(const Config& composed,
   return "run";
 }
 
+namespace {
+
+// Settings that may change when a run is resumed (training longer, other resources).
+bool may_change_on_resume(const std::string& key) {
+  for (const char* allowed : {"resume", "task.resume", "trainer.epochs", "threads", "device", "run",
+                              "cache_dir", "results_dir", "plugins"}) {
+    const std::string prefix = allowed;
+    if (key == prefix || key.rfind(prefix + ".", 0) == 0) return true;
+  }
+  return false;
+}
+
+void differing_keys(const Config& a, const Config& b, const std::string& path,
+                    std::vector<std::string>* out) {
+  if (a.is_dict() && b.is_dict()) {
+    std::set<std::string> keys;
+    for (const auto& k : a.keys()) keys.insert(k);
+    for (const auto& k : b.keys()) keys.insert(k);
+    for (const auto& k : keys) {
+      const std::string child = path.empty() ? k : path + "." + k;
+      Config x, y;
+      const bool in_a = a.find(k, &x), in_b = b.find(k, &y);
+      if (in_a && in_b)
+        differing_keys(x, y, child, out);
+      else
+        out->push_back(child);
+    }
+    return;
+  }
+  if (a != b) out->push_back(path);
+}
+
+std::string shown_value(const Config& config, const std::string& key) {
+  Config value;
+  if (!config.find(key, &value)) return "<absent>";
+  return value.is_scalar() ? value.scalar_text() : value.to_json();
+}
+
+// Before anything is written into `dir`: a finished result is never replaced unless the user
+// says so (run.overwrite=true), and a resume must describe the same run as the one it continues.
+// Returns true when a finished run is resumed (to train longer).
+// The saved run's settings that differ from `resolved` beyond what may change on a resume.
+std::vector<std::string> changed_settings(const Config& saved, const Config& resolved) {
+  std::vector<std::string> all, differing;
+  differing_keys(saved, resolved, "", &all);
+  for (const auto& key : all)
+    if (!may_change_on_resume(key))
+      differing.push_back(key + " (" + shown_value(saved, key) + " -> " +
+                          shown_value(resolved, key) + ")");
+  return differing;
+}
+
+bool guard_existing_run(const std::string& dir, const Config& resolved, bool continues_in_place) {
+  const std::string status = run_status(dir);
+  const std::string saved_config = dir + "/config_resolved.yaml";
+  if (status.empty() && !file_exists(saved_config)) return false;  // a new directory
+  const bool resume = resolved.get<bool>("resume", false);
+  const bool overwrite = resolved.get<bool>("run.overwrite", false);
+  if (!resume) {
+    // A failed or interrupted run is run again in place (sweeps and pipelines retry this way); a
+    // pipeline continues its own finished directory when nothing else changed.
+    const bool same_pipeline =
+        continues_in_place && file_exists(saved_config) &&
+        changed_settings(Config::from_yaml_file(saved_config), resolved).empty();
+    MOTLAB_CHECK(status != "ok" || overwrite || same_pipeline, dir,
+                 " holds a finished run (metrics.json: status ok): choose another run.dir, "
+                 "continue it with resume=true, or replace it with run.overwrite=true");
+    return false;
+  }
+  MOTLAB_CHECK(file_exists(saved_config), dir, ": resume=true, but there is no run to resume (no ",
+               "config_resolved.yaml)");
+  const Config saved = Config::from_yaml_file(saved_config);
+  const std::vector<std::string> differing = changed_settings(saved, resolved);
+  MOTLAB_CHECK(differing.empty(), dir,
+               ": resume=true with settings that differ from the run's: ", join_names(differing),
+               ". Only trainer.epochs, threads and device may change on resume; start a new "
+               "run.dir for other settings");
+  if (status != "ok") return false;
+  const int64_t before = saved.get<int64_t>("trainer.epochs", 0);
+  const int64_t now = resolved.get<int64_t>("trainer.epochs", 0);
+  MOTLAB_CHECK(now > before, dir, " holds a finished run: nothing to resume (raise trainer.epochs ",
+               "above ", before, " to train longer, or give run.overwrite=true to start again)");
+  return true;
+}
+
+}  // namespace
+
 int run_job(const RunRequest& request, const std::string& job_dir_in, int job_num) {
   Composed composed = compose_for_run(request);
   // Resolve once to learn where results go, then again with the real output directory.
@@ -183,10 +271,26 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
                                     experiment_name(composed.config, composed.choices))
                         : fixed;
   }
-  make_dirs(dir);
   Config resolved = resolve_for(composed, dir, job_num);
   resolved =
       resolved.with("run.name", Config::string(experiment_name(composed.config, composed.choices)));
+  // The task is built once before anything is written (its options are checked; it says how it
+  // treats a finished directory), and again below inside the recorded run.
+  RunContext probe(resolved, dir, torch::kCPU, 0);
+  std::shared_ptr<Task> probe_task;
+  try {
+    if (resolved.has("task._target_"))
+      probe_task = task_family().build(resolved["task"], probe.build_context());
+  } catch (const std::exception&) {
+    // A bad task node fails again inside the recorded run, where metrics.json keeps the error.
+  }
+  if (guard_existing_run(dir, resolved, probe_task && probe_task->continues_in_place())) {
+    // A finished run trains longer: what the resume reads is checked first, and the finished
+    // metrics are kept beside the new ones.
+    if (probe_task) probe_task->check_resume(probe);
+    write_file_atomic(dir + "/metrics.before_resume.json", read_file(dir + "/metrics.json"));
+  }
+  make_dirs(dir);
   write_file_atomic(dir + "/config.yaml", composed.config.to_yaml());
   write_file_atomic(dir + "/config_resolved.yaml", resolved.to_yaml());
   write_file_atomic(dir + "/overrides.yaml", yaml_of_list(request.overrides));
@@ -226,7 +330,7 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
     task->run(*run);
     MOTLAB_CHECK(!interrupt_requested(), "interrupted by a signal; re-run with resume=true");
   } catch (const std::exception& e) {
-    error = e.what();
+    error = error_text(e);
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

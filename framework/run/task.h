@@ -49,6 +49,13 @@ class Task {
  public:
   virtual ~Task() = default;
   virtual void run(RunContext& run) = 0;
+  // Before a finished run is resumed (to train longer): throws when what the resume needs is
+  // missing or damaged, before anything in the run directory is touched. Default: nothing.
+  virtual void check_resume(const RunContext& run) const {}
+  // Whether running it again on its own finished directory, with the same settings, continues it
+  // in place (a pipeline: finished stages are kept, reports rewritten). Default: no, a finished
+  // run is never run over.
+  virtual bool continues_in_place() const { return false; }
 };
 
 MOTLAB_DECLARE_FAMILY(task_family, Task)

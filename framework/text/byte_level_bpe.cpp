@@ -419,14 +419,15 @@ std::shared_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::load(const std::st
   try {
     tokenizer = nlohmann::json::parse(motlab::read_file(path));
   } catch (const nlohmann::json::exception& e) {
-    MOTLAB_FAIL("tokenizer '", path, "' is not valid JSON: ", e.what());
+    MOTLAB_FAIL("tokenizer '", path, "' is not valid JSON: ", error_text(e));
   }
   const auto config_path = std::filesystem::path(path).parent_path() / "tokenizer_config.json";
   if (std::filesystem::exists(config_path)) {
     try {
       config = nlohmann::json::parse(motlab::read_file(config_path.string()));
     } catch (const nlohmann::json::exception& e) {
-      MOTLAB_FAIL("tokenizer config '", config_path.string(), "' is not valid JSON: ", e.what());
+      MOTLAB_FAIL("tokenizer config '", config_path.string(),
+                  "' is not valid JSON: ", error_text(e));
     }
   }
   return from_json(tokenizer, config, path);
@@ -469,6 +470,8 @@ std::shared_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::from_json(
         AddedToken token;
         token.content = t.at("content").get<std::string>();
         token.id = t.at("id").get<int64_t>();
+        MOTLAB_CHECK(token.id >= 0, "tokenizer '", origin, "': added token '", token.content,
+                     "' has the negative id ", token.id);
         token.special = t.value("special", false);
         token.normalized = t.value("normalized", !token.special);
         token.lstrip = t.value("lstrip", false);
@@ -477,6 +480,11 @@ std::shared_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::from_json(
         (token.normalized ? impl.normalized_added : impl.raw_added).push_back(token);
       }
     }
+    // Ids index a table: they must be (nearly) dense, or an id of 10^9 would allocate gigabytes.
+    const int64_t count = static_cast<int64_t>(model["vocab"].size() + impl.raw_added.size() +
+                                               impl.normalized_added.size());
+    MOTLAB_CHECK(max_id < count + 1024, "tokenizer '", origin, "': the largest token id is ",
+                 max_id, " for ", count, " tokens (ids must run 0..N-1 with few gaps)");
     impl.tokens.assign(static_cast<size_t>(max_id + 1), std::string());
     for (const auto& [token, id] : impl.vocab) impl.tokens[static_cast<size_t>(id)] = token;
     for (auto* list : {&impl.raw_added, &impl.normalized_added}) {
@@ -524,7 +532,7 @@ std::shared_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::from_json(
     parse_pre_tokenizer(json.value("pre_tokenizer", nlohmann::json()), origin, &impl.steps,
                         &impl.byte_level);
   } catch (const nlohmann::json::exception& e) {
-    MOTLAB_FAIL("tokenizer '", origin, "' is malformed: ", e.what());
+    MOTLAB_FAIL("tokenizer '", origin, "' is malformed: ", error_text(e));
   }
   const auto& btu = byte_to_unicode();
   for (int b = 0; b < 256; ++b)

@@ -95,7 +95,13 @@ SentencePieceModel::SentencePieceModel(const std::string& path) : path_(path) {
   MOTLAB_CHECK(std::filesystem::exists(path), "SentencePiece model '", path, "' does not exist");
   char* error = nullptr;
   handle_ = shim().load(path.c_str(), &error);
-  MOTLAB_CHECK(handle_, "cannot load SentencePiece model '", path, "': ", take_error(error));
+  if (!handle_) {
+    std::string why = take_error(error);
+    // The library names its own source line; a user needs to know the file is no model.
+    if (why.find("ParseFromArray") != std::string::npos)
+      why = "not a SentencePiece model (its protobuf does not parse)";
+    MOTLAB_FAIL("cannot load SentencePiece model '", path, "': ", why);
+  }
 }
 
 SentencePieceModel::~SentencePieceModel() {

@@ -254,7 +254,7 @@ void train_sentencepiece(const std::vector<std::string>& corpus, const std::stri
     run_sentencepiece_trainer(args);
   } catch (const motlab::Error& e) {
     fs::remove(input);
-    MOTLAB_FAIL("SentencePiece training for '", model_path, "': ", e.what());
+    MOTLAB_FAIL("SentencePiece training for '", model_path, "': ", error_text(e));
   }
   fs::remove(input);
   fs::remove(prefix + ".vocab");

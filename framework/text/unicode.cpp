@@ -30,6 +30,20 @@ std::string normalize(const std::string& text, utf8proc_option_t options) {
 
 }  // namespace
 
+int64_t invalid_utf8_offset(const std::string& text) {
+  const auto* begin = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const auto* p = begin;
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n < 0) return p - begin;
+    p += n;
+    left -= n;
+  }
+  return -1;
+}
+
 std::string sanitize_utf8(const std::string& text) {
   std::string out;
   out.reserve(text.size());

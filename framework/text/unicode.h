@@ -1,10 +1,13 @@
 // UTF-8 and Unicode helpers shared by the tokenizers (utf8proc underneath).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace motlab::text::unicode {
 
+// Byte offset of the first invalid UTF-8 sequence, or -1 when `text` is valid UTF-8.
+int64_t invalid_utf8_offset(const std::string& text);
 // Replaces every invalid UTF-8 sequence by U+FFFD (like Python's errors="replace").
 std::string sanitize_utf8(const std::string& text);
 // Normal forms of valid UTF-8 text.

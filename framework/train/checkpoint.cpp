@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "framework/core/error.h"
+#include "framework/io/atomic_file.h"
 
 namespace motlab::train {
 
@@ -16,14 +17,17 @@ torch::Generator cuda_generator(int64_t index) {
       torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
 }
 
+// The archive is serialised in memory, then written with write_file_atomic: LibTorch's file
+// writer finishes the zip in its destructor, where a full disk aborts the process; here a full
+// disk is an error naming the file, and no partial file is left behind.
 void atomic_save(const std::string& path, torch::serialize::OutputArchive& archive) {
-  std::filesystem::path target(path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-  const std::string temporary = path + ".tmp";
-  archive.save_to(temporary);
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  MOTLAB_CHECK(!error, "cannot move ", temporary, " to ", path, ": ", error.message());
+  std::ostringstream bytes;
+  try {
+    archive.save_to(bytes);
+  } catch (const std::exception& e) {
+    MOTLAB_FAIL("cannot serialise checkpoint ", path, ": ", error_text(e));
+  }
+  write_file_atomic(path, bytes.str());
 }
 
 void load_archive(const std::string& path, torch::serialize::InputArchive& archive) {
@@ -31,7 +35,7 @@ void load_archive(const std::string& path, torch::serialize::InputArchive& archi
   try {
     archive.load_from(path);
   } catch (const std::exception& e) {
-    MOTLAB_FAIL("cannot read checkpoint ", path, ": ", e.what());
+    MOTLAB_FAIL("cannot read checkpoint ", path, ": ", error_text(e));
   }
 }
 
@@ -75,7 +79,7 @@ void with_entry(const std::string& path, const std::string& key, Fn fn) {
     throw;
   } catch (const std::exception& e) {
     MOTLAB_FAIL("checkpoint ", path, ": cannot load '", key,
-                "' (written by a different model or configuration?): ", e.what());
+                "' (written by a different model or configuration?): ", error_text(e));
   }
 }
 }  // namespace
@@ -131,6 +135,16 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
   }
   archive.write("state_json", c10::IValue(checkpoint.state_json));
   atomic_save(path, archive);
+}
+
+void check_checkpoint(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  load_archive(path, archive);
+  with_entry(path, "state_json", [&] {
+    c10::IValue value;
+    archive.read("state_json", value);
+    value.toStringRef();
+  });
 }
 
 std::string load_checkpoint(const std::string& path, const Checkpoint& checkpoint) {

@@ -28,6 +28,9 @@ struct Checkpoint {
 
 // Writes `path` atomically (temp file + rename).
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
+// Throws naming `path` when it is absent or not a readable checkpoint archive (a damaged file),
+// without building any model: a check before anything is written into a run directory.
+void check_checkpoint(const std::string& path);
 // Loads into the given modules/optimizer (all must be present in the file), restores the RNG
 // when with_rng, and returns the trainer state JSON. Errors name the file and the missing entry.
 std::string load_checkpoint(const std::string& path, const Checkpoint& checkpoint);

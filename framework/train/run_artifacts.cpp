@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "framework/core/error.h"
+#include "framework/io/atomic_file.h"
 #include "framework/train/checkpoint.h"
 
 namespace motlab::train {
@@ -23,8 +24,16 @@ std::string model_weights_path(const std::string& run_dir, const std::string& pa
 }
 
 std::shared_ptr<MotionEncoder> load_motion_encoder(const std::string& run_dir,
-                                                   const BuildContext& ctx) {
+                                                   const BuildContext& ctx,
+                                                   const std::string& expected_key) {
   Config config = run_config(run_dir, "motion_encoder");
+  const std::string key = component_key(config["motion_encoder"]);
+  MOTLAB_CHECK(expected_key.empty() || key == expected_key, run_dir,
+               "/config_resolved.yaml: the run trained a '", key, "' motion encoder, not the '",
+               expected_key, "' one expected here");
+  MOTLAB_CHECK(file_exists(model_weights_path(run_dir, "motion_encoder")), run_dir,
+               ": no trained weights (", model_weights_path(run_dir, "motion_encoder"),
+               "): did the run finish?");
   BuildContext own = ctx;
   own.root = config;
   auto encoder = motion_encoder_family().build(config["motion_encoder"], own);

@@ -19,8 +19,10 @@ namespace motlab::train {
 std::string model_weights_path(const std::string& run_dir, const std::string& part);
 // Builds the run's motion encoder from its config and loads its trained weights (on ctx.device).
 // Errors name the run directory and the missing file.
+// `expected_key` (e.g. "tmr"): the run's motion encoder must be that component (error otherwise).
 std::shared_ptr<MotionEncoder> load_motion_encoder(const std::string& run_dir,
-                                                   const BuildContext& ctx);
+                                                   const BuildContext& ctx,
+                                                   const std::string& expected_key = "");
 std::shared_ptr<TextEncoder> load_text_encoder(const std::string& run_dir, const BuildContext& ctx);
 
 }  // namespace motlab::train

@@ -76,7 +76,7 @@ struct TrainerState {
       s.loss_count = j.at("loss_count");
       s.part_sums = j.at("part_sums").get<std::map<std::string, double>>();
     } catch (const std::exception& e) {
-      MOTLAB_FAIL("checkpoint ", where, ": malformed trainer state: ", e.what());
+      MOTLAB_FAIL("checkpoint ", where, ": malformed trainer state: ", error_text(e));
     }
     return s;
   }

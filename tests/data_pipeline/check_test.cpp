@@ -131,10 +131,20 @@ TEST(DataCheck, ReportsEveryPlantedDefectWithItsFile) {
 }
 
 TEST(CaptionLines, HumanML3DSemantics) {
-  auto line = motlab::humanml3d::parse_caption_line("walk#w/VERB#2.5#1.0", "t:1");
-  EXPECT_DOUBLE_EQ(line.start, 1.0);  // reversed times are swapped
-  EXPECT_DOUBLE_EQ(line.end, 2.5);
+  auto line = motlab::humanml3d::parse_caption_line("walk#w/VERB#1.0#2.5", "t:1");
   EXPECT_EQ(line.frames(100, 20.0), (std::pair<int64_t, int64_t>{20, 50}));
+  // Reversed times are an error naming the line, not silently swapped.
+  try {
+    motlab::humanml3d::parse_caption_line("walk#w/VERB#2.5#1.0", "t:9");
+    FAIL() << "reversed times were accepted";
+  } catch (const motlab::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("t:9: start time 2.5 s is after end time 1 s"),
+              std::string::npos)
+        << e.what();
+  }
+  // HumanML3D's "start#0.0" (an end of 0 after a start) selects nothing, as in its code.
+  EXPECT_EQ(motlab::humanml3d::parse_caption_line("walk#w#2.5#0.0", "t:4").frames(100, 20.0).second,
+            0);
   auto whole = motlab::humanml3d::parse_caption_line("walk#w#nan#nan", "t:2");
   EXPECT_TRUE(whole.whole());
   EXPECT_EQ(whole.frames(100, 20.0), (std::pair<int64_t, int64_t>{0, 100}));

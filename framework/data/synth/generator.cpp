@@ -331,7 +331,7 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
         }
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
-        if (error.empty()) error = "motion " + motion_id(i) + ": " + e.what();
+        if (error.empty()) error = "motion " + motion_id(i) + ": " + error_text(e);
         next = n;
       }
     }

@@ -145,7 +145,7 @@ LoraOptions read_lora_config(const std::string& dir) {
   try {
     config = nlohmann::json::parse(read_file(path));
   } catch (const std::exception& e) {
-    MOTLAB_FAIL(path, ": not valid JSON (", e.what(), ")");
+    MOTLAB_FAIL(path, ": not valid JSON (", error_text(e), ")");
   }
   auto require = [&](const char* key) -> const nlohmann::json& {
     MOTLAB_CHECK(config.contains(key) && !config[key].is_null(), path, ": key '", key,

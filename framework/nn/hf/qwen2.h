@@ -13,6 +13,7 @@
 
 #include "framework/io/hf_config.h"
 #include "framework/nn/hf/lora.h"
+#include "framework/nn/hf/qwen2_config.h"
 #include "framework/nn/kv_cache.h"
 
 namespace motlab {
@@ -20,26 +21,6 @@ class KvPruner;
 }
 
 namespace motlab::nn {
-
-struct Qwen2Config {
-  int64_t vocab_size = 151936;
-  int64_t hidden_size = 1536;
-  int64_t intermediate_size = 8960;
-  int64_t num_hidden_layers = 28;
-  int64_t num_attention_heads = 12;
-  int64_t num_key_value_heads = 2;
-  int64_t head_dim = 128;
-  double rms_norm_eps = 1e-6;
-  double rope_theta = 1e6;
-  int64_t max_position_embeddings = 131072;
-  bool tie_word_embeddings = true;
-  int64_t bos_token_id = 151643;
-  int64_t eos_token_id = 151643;
-
-  // From config.json (model_type must be qwen2; errors name the file and key).
-  static Qwen2Config from_hf(const io::HfConfig& config);
-  nlohmann::json to_json() const;  // a complete HF config.json
-};
 
 class Qwen2RmsNormImpl : public torch::nn::Module {
  public:
