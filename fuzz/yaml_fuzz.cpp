@@ -1,5 +1,7 @@
 // YAML -> Config (framework/config/config.h), then its YAML and JSON renderings, which must read
 // back to the same tree.
+#include <cstdio>
+
 #include "framework/config/config.h"
 #include "fuzz/fuzz_common.h"
 
@@ -9,7 +11,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const motlab::Config config = motlab::Config::from_yaml_string(text, "fuzz.yaml");
     config.to_json();
     const motlab::Config again = motlab::Config::from_yaml_string(config.to_yaml(), "again.yaml");
-    if (!(again == config)) __builtin_trap();  // to_yaml must round-trip
+    if (!(again == config)) {  // to_yaml must round-trip
+      std::fprintf(stderr, "read:    %s\nwritten: %s\nread back: %s\n", config.to_json().c_str(),
+                   config.to_yaml().c_str(), again.to_json().c_str());
+      __builtin_trap();
+    }
   });
   return 0;
 }

@@ -4,7 +4,7 @@
 # fixtures (fuzz/seeds.sh), plus what earlier runs found interesting (build-fuzz/corpus/<name>).
 # A crash, leak or timeout stops the script with the reproducer's path; turn each into a
 # regression test.
-#   tools/fuzz.sh [seconds] [harness...]
+#   tools/fuzz.sh [seconds] [harness...]      FUZZ_RUNS=N: also stop a harness after N inputs
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -33,7 +33,7 @@ for name in "${harnesses[@]}"; do
   mkdir -p "$corpus" build-fuzz/crashes
   log=build-fuzz/$name.log
   status=ok
-  build-fuzz/${name}_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  build-fuzz/${name}_fuzz -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -artifact_prefix=build-fuzz/crashes/${name}- -print_final_stats=1 \
     "$corpus" "build-fuzz/seeds/$name" >"$log" 2>&1 || status="FAILED (see $log)"
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)

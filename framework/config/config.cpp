@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "framework/core/error.h"
+#include "framework/text/unicode.h"
 
 namespace motlab {
 
@@ -168,6 +169,19 @@ Config convert_yaml(const YAML::Node& node, const std::string& source, const std
   return Config::null(where);
 }
 
+// Whether `s` written as a plain scalar reads back as the same string (not "..." or "---", a
+// document marker; not a string YAML trims or splits).
+bool plain_round_trips(const std::string& s) {
+  try {
+    YAML::Emitter e;
+    e << s;
+    const YAML::Node back = YAML::Load(e.c_str());
+    return back.IsScalar() && back.Scalar() == s;
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
 void emit_yaml(const Config& value, YAML::Emitter& out) {
   switch (value.kind()) {
     case Config::Kind::kNull:
@@ -188,8 +202,14 @@ void emit_yaml(const Config& value, YAML::Emitter& out) {
     case Config::Kind::kString: {
       const std::string& s = value.as_string();
       // Quote strings that would otherwise re-parse as another kind.
+      // Control characters (a CR would read back as a line break) need the escapes of the
+      // double-quoted style too.
       Config reparsed = Config::parse_scalar(s);
-      if (reparsed.kind() != Config::Kind::kString || s.empty())
+      const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+      if (reparsed.kind() != Config::Kind::kString || s.empty() || control ||
+          !plain_round_trips(s))
         out << YAML::DoubleQuoted << s;
       else
         out << s;
@@ -349,6 +369,21 @@ Config Config::parse_scalar(const std::string& text, SourceLocation where) {
 }
 
 Config Config::from_yaml_string(const std::string& text, const std::string& source_name) {
+  // YAML is UTF-8: other bytes would come back as U+FFFD when the config is written out.
+  const int64_t bad = text::unicode::invalid_utf8_offset(text);
+  MOTLAB_CHECK(bad < 0, source_name, ":",
+               1 + std::count(text.begin(), text.begin() + std::max<int64_t>(bad, 0), '\n'),
+               ": not valid UTF-8 (byte ", bad, " of the file); save configs as UTF-8");
+  // Nor may it hold control characters (YAML's printable set; a NUL also makes yaml-cpp guess a
+  // UTF-16/32 encoding).
+  const auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+  });
+  MOTLAB_CHECK(control == text.end(), source_name, ":", 1 + std::count(text.begin(), control, '\n'),
+               ": control character 0x", std::hex, static_cast<int>(static_cast<unsigned char>(
+                   control == text.end() ? 0 : *control)),
+               std::dec, " in a config (YAML allows printable characters only)");
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -614,7 +649,8 @@ bool Config::operator==(const Config& other) const {
     case Kind::kInt:
       return node_->i == other.node_->i;
     case Kind::kFloat:
-      return node_->f == other.node_->f;
+      // Structural equality: a NaN setting equals itself (a resume compares configs).
+      return node_->f == other.node_->f || (std::isnan(node_->f) && std::isnan(other.node_->f));
     case Kind::kString:
       return node_->s == other.node_->s;
     case Kind::kList:

@@ -19,6 +19,9 @@ double parse_time(const std::string& text, const std::string& where, const char*
   double value = std::strtod(t.c_str(), &end);
   MOTLAB_CHECK(!t.empty() && end && *end == '\0' && std::isfinite(value), where, ": ", which,
                " time '", text, "' is not a number");
+  // Seconds of a motion: anything beyond a day is a broken file (and would overflow frames).
+  MOTLAB_CHECK(std::fabs(value) <= 86400.0, where, ": ", which, " time ", value,
+               " s is not a plausible time in a motion");
   return value;
 }
 }  // namespace

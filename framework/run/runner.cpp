@@ -432,7 +432,7 @@ int run_sweep(const RunRequest& request) {
     if (name.empty()) name = experiment_name(base.config, base.choices);
     sweep_dir = fresh_dir(results_dir_of(settings), "multirun", name);
   }
-  make_dirs(sweep_dir);
+  const bool overwrite = settings.get<bool>("run.overwrite", false);
   std::vector<Job> jobs;
   for (size_t k = 0; k < expanded.size(); ++k) {
     Job job;
@@ -448,12 +448,22 @@ int run_sweep(const RunRequest& request) {
     }
     job.dir = sweep_dir + "/" + std::to_string(k);
     // A re-used sweep dir: a job whose metrics say ok with the same overrides is not re-run.
-    if (run_status(job.dir) == "ok" && run_overrides(job.dir) == job.overrides) {
-      job.status = "skipped";
-      log::info("sweep", job.name + " already done, skipped");
+    if (run_status(job.dir) == "ok") {
+      const std::vector<std::string> finished = run_overrides(job.dir);
+      if (finished == job.overrides) {
+        job.status = "skipped";
+        log::info("sweep", job.name + " already done, skipped");
+      } else {
+        // Checked for every job before anything is written: a refused sweep leaves the dir as it was.
+        MOTLAB_CHECK(overwrite, job.dir, ": ", job.name,
+                     " finished with other settings (", join_names(finished, "no overrides"), ") than this sweep gives it (",
+                     join_names(job.overrides, "no overrides"), "); use another sweep.dir, or replace finished jobs with ",
+                     "run.overwrite=true");
+      }
     }
     jobs.push_back(job);
   }
+  make_dirs(sweep_dir);
   write_multirun_yaml(sweep_dir, request, jobs);
   log::info("sweep", std::to_string(jobs.size()) + " jobs, " + std::to_string(parallel) +
                          " in parallel: " + sweep_dir + " (re-run with sweep.dir=" + sweep_dir +

@@ -469,6 +469,8 @@ std::shared_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::from_json(
       for (const auto& t : json["added_tokens"]) {
         AddedToken token;
         token.content = t.at("content").get<std::string>();
+        MOTLAB_CHECK(t.at("id").is_number_integer(), "tokenizer '", origin,
+                     "': an added token's id must be an integer, got ", t.at("id").dump());
         token.id = t.at("id").get<int64_t>();
         MOTLAB_CHECK(token.id >= 0, "tokenizer '", origin, "': added token '", token.content,
                      "' has the negative id ", token.id);

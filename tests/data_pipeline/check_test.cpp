@@ -149,6 +149,9 @@ TEST(CaptionLines, HumanML3DSemantics) {
   EXPECT_TRUE(whole.whole());
   EXPECT_EQ(whole.frames(100, 20.0), (std::pair<int64_t, int64_t>{0, 100}));
   EXPECT_THROW(motlab::humanml3d::parse_caption_line("walk#w#x#1", "t:3"), motlab::Error);
+  // Found by fuzz/caption_fuzz.cpp: a time of 2.6e21 s overflowed the frame index (UB).
+  EXPECT_THROW(motlab::humanml3d::parse_caption_line("walk#w#0.5#2666666666666666666666.0", "t:5"),
+               motlab::Error);
 }
 
 TEST(DataStats, CountsWordsAndDuplicates) {

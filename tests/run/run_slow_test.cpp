@@ -90,13 +90,20 @@ TEST(Run, SweepOrderFailuresAndResume) {
     }
   }
   EXPECT_FALSE(has_temp_files(sweep));
-  // A re-run with different job overrides (task.fail_on=null added) runs every job again.
+  // A re-run with different job overrides (task.fail_on=null added) would replace finished jobs:
+  // refused before anything is written, unless run.overwrite=true asks for it.
   auto stamp = fs::last_write_time(fs::path(sweep) / "0" / "metrics.json");
-  rc = run_command(motlab_cmd(results,
-                              "run -m task=toy task.a=1,2 task.b=x,y task.fail_on=2 "
-                              "launcher.jobs=2 sweep.dir=" +
-                                  sweep + " task.fail_on=null"),
-                   &out);
+  auto multirun_stamp = fs::last_write_time(fs::path(sweep) / "multirun.yaml");
+  const std::string changed =
+      "run -m task=toy task.a=1,2 task.b=x,y task.fail_on=2 launcher.jobs=2 sweep.dir=" + sweep +
+      " task.fail_on=null";
+  rc = run_command(motlab_cmd(results, changed), &out);
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find(sweep + "/0: job 0 finished with other settings"), std::string::npos) << out;
+  EXPECT_NE(out.find("run.overwrite=true"), std::string::npos) << out;
+  EXPECT_EQ(fs::last_write_time(fs::path(sweep) / "0" / "metrics.json"), stamp);
+  EXPECT_EQ(fs::last_write_time(fs::path(sweep) / "multirun.yaml"), multirun_stamp);
+  rc = run_command(motlab_cmd(results, changed + " run.overwrite=true"), &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(fs::last_write_time(fs::path(sweep) / "0" / "metrics.json"), stamp);
 }

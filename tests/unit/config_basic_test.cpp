@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <strings.h>
 
 #include <cstdlib>
@@ -136,4 +138,21 @@ TEST(BlasKernels, OpenBlasUsesTheChosenKernels) {
       EXPECT_NE(strcasecmp(core.c_str(), "prescott"), 0);
     }
   }
+}
+
+// Found by fuzz/yaml_fuzz.cpp: configs are UTF-8 without control characters, and every config
+// written out reads back to the same tree (a CR in a string, a NaN value).
+TEST(ConfigBasic, YamlIsUtf8AndRoundTrips) {
+  EXPECT_THROW(Config::from_yaml_string("a: \"x\xd1\x66\"\n", "bad.yaml"), motlab::Error);
+  EXPECT_THROW(Config::from_yaml_string(std::string("\x01\x00\x00\x00_a: 1", 9), "nul.yaml"),
+               motlab::Error);
+  try {
+    Config::from_yaml_string("a: 1\nb: \"x\x02\"\n", "ctl.yaml");
+    FAIL() << "a control character was accepted";
+  } catch (const motlab::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ctl.yaml:2: control character 0x2"), std::string::npos)
+        << e.what();
+  }
+  const Config cr = Config::dict({{"s", Config::string("a\rb\tc")}, {"n", Config::floating(NAN)}});
+  EXPECT_EQ(Config::from_yaml_string(cr.to_yaml(), "again.yaml"), cr);
 }

@@ -157,6 +157,8 @@ LoraOptions read_lora_config(const std::string& dir) {
   LoraOptions options;
   MOTLAB_CHECK(require("r").is_number_integer(), path, ": key 'r' must be an integer");
   options.r = require("r").get<int64_t>();
+  MOTLAB_CHECK(options.r >= 1 && options.r <= 4096, path, ": key 'r' must be in [1, 4096], got ",
+               options.r);
   MOTLAB_CHECK(require("lora_alpha").is_number(), path, ": key 'lora_alpha' must be a number");
   options.alpha = require("lora_alpha").get<double>();
   options.dropout = config.value("lora_dropout", 0.0);
