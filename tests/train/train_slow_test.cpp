@@ -3,6 +3,8 @@
 //    (fused) each reach text-to-motion R@10 (all test pairs) of at least 3x chance (stage times
 //    are printed for the log); `motlab eval <run dir>`
 //    recomputes a run's metrics exactly from its saved embeddings; both tables are written;
+//    `motlab search` of test captions finds their motions at protocol (a)'s ranks and `motlab
+//    score` equals the saved similarity (tmr and sllm stages);
 //  - a training run killed with SIGKILL mid-training and resumed with resume=true ends with
 //    exactly the uninterrupted run's metrics.
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@
 
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/search_checks.h"
 
 namespace {
 
@@ -54,6 +57,22 @@ TEST(PaperTables, EveryMethodBeatsChanceThreefoldAndEvalReproducesTheRun) {
             0)
       << eval_output;
   EXPECT_NE(eval_output.find(" 0 differ"), std::string::npos) << eval_output;
+  // Motion search over the trained runs ranks each test caption's own motion where protocol (a)
+  // ranks it, and `motlab score` is the run's similarity of a caption and a motion.
+  for (const char* stage : {"tmr", "sllm"}) {
+    const std::string run = dir + "/stages/" + stage;
+    EXPECT_GE(motlab::test::expect_search_ranks_match_protocol_a(run, 100), 95) << stage;
+    motlab::test::expect_score_matches_similarity(run, 3);
+  }
+  std::string search_output;
+  EXPECT_EQ(motlab::test::run_command("(" + motlab::test::motlab_executable() + " search " + dir +
+                                          "/stages/sllm '사람이 앞으로 걷다가 뒤로 돈다' -k 10 "
+                                          "--splits test 2>/dev/null)",
+                                      &search_output),
+            0)
+      << search_output;
+  std::printf("%s", search_output.c_str());
+  EXPECT_NE(search_output.find("\n  10  "), std::string::npos) << search_output;
 }
 
 // A quick training configuration (weight-free text encoder, few batches) for the resume check.

@@ -1,0 +1,239 @@
+#include "experiments/search_session.h"
+
+#include <filesystem>
+
+#include "framework/config/overrides.h"
+#include "framework/core/device.h"
+#include "framework/core/error.h"
+#include "framework/core/strings.h"
+#include "framework/data/features.h"
+#include "framework/data/npy.h"
+#include "framework/io/atomic_file.h"
+#include "framework/run/runner.h"
+
+namespace motlab::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+search::IndexSettings settings_from(const std::vector<std::string>& overrides) {
+  search::IndexSettings s;
+  for (const auto& o : overrides) {
+    if (o.rfind("index.", 0) != 0) continue;
+    const size_t eq = o.find('=');
+    MOTLAB_CHECK(eq != std::string::npos, "'", o, "': expected index.<setting>=<value>");
+    const std::string key = o.substr(6, eq - 6), value = o.substr(eq + 1);
+    auto number = [&] {
+      size_t used = 0;
+      long long v = -1;
+      try {
+        v = std::stoll(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      MOTLAB_CHECK(used == value.size() && v >= 0, "'", o, "': expected a number >= 0");
+      return static_cast<int64_t>(v);
+    };
+    if (key == "kind")
+      s.kind = value;
+    else if (key == "approximate")
+      s.approximate = value;
+    else if (key == "exact_below")
+      s.exact_below = number();
+    else if (key == "hnsw_m")
+      s.hnsw_m = number();
+    else if (key == "hnsw_ef_construction")
+      s.hnsw_ef_construction = number();
+    else if (key == "hnsw_ef_search")
+      s.hnsw_ef_search = number();
+    else if (key == "ivf_lists")
+      s.ivf_lists = number();
+    else if (key == "ivf_probe")
+      s.ivf_probe = number();
+    else
+      MOTLAB_FAIL("unknown index setting '", key, "' in '", o,
+                  "' (kind, approximate, exact_below, hnsw_m, hnsw_ef_construction, "
+                  "hnsw_ef_search, ivf_lists, ivf_probe)");
+  }
+  MOTLAB_CHECK(s.kind == "auto" || s.kind == "flat" || s.kind == "hnsw" || s.kind == "ivf",
+               "index.kind must be auto, flat, hnsw or ivf, got '", s.kind, "'");
+  MOTLAB_CHECK(s.approximate == "hnsw" || s.approximate == "ivf",
+               "index.approximate must be hnsw or ivf, got '", s.approximate, "'");
+  return s;
+}
+
+// The data node: the run's own, or one composed from data=... overrides.
+Config data_node(const std::string& run_dir, const std::vector<std::string>& overrides) {
+  std::vector<std::string> data_overrides;
+  bool other_data = false;  // data=<option>: compose that option instead of the run's data
+  for (const auto& o : overrides) {
+    if (o.rfind("index.", 0) == 0) continue;
+    const Override parsed = parse_override(o);
+    MOTLAB_CHECK(parsed.key == "data" || parsed.key.rfind("data.", 0) == 0, "'", o,
+                 "': only data=... / data.*=... and index.*=... overrides are read here");
+    other_data |= parsed.key == "data";
+    data_overrides.push_back(o);
+  }
+  if (!other_data) {
+    // The run's own data, with data.*=... changes (another root, say) applied to it.
+    const std::string config = run_dir + "/config_resolved.yaml";
+    MOTLAB_CHECK(file_exists(config), run_dir, " is not a run directory (no config_resolved.yaml)");
+    const Config resolved = Config::from_yaml_file(config);
+    MOTLAB_CHECK(resolved.has("data") && resolved["data"].is_dict(), config, " has no data node");
+    Config data = resolved;
+    for (const auto& o : data_overrides) {
+      const Override parsed = parse_override(o);
+      MOTLAB_CHECK(parsed.kind == Override::Kind::kSet && !parsed.is_sweep(), "'", o,
+                   "': expected data.<key>=<value>");
+      MOTLAB_CHECK(data.has(parsed.key), "'", o, "': the run's data (", config, ") has no key '",
+                   parsed.key.substr(5), "'");
+      data = data.with(parsed.key, parsed.value());
+    }
+    return data["data"];
+  }
+  RunRequest request;
+  request.overrides = data_overrides;
+  const Composed composed = compose_for_run(request);
+  RuntimeInfo runtime;
+  runtime.choices = composed.choices;
+  const Config resolved = resolve_keys(composed.config, runtime, {"data"});
+  MOTLAB_CHECK(resolved.has("data") && resolved["data"].is_dict(), "the overrides select no data");
+  return resolved["data"];
+}
+
+}  // namespace
+
+SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
+                               const std::set<std::string>& value_flags) {
+  SessionArgs out;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const std::string& a = args[k];
+    auto value = [&]() -> std::string {
+      MOTLAB_CHECK(k + 1 < args.size(), a, " needs a value\n", usage);
+      return args[++k];
+    };
+    if (a == "--json") {
+      out.json = true;
+    } else if (a == "--splits") {
+      out.splits = split_nonempty(value(), ',');
+    } else if (a == "--device") {
+      out.device = resolve_device(value());
+    } else if (a == "--batch-size") {
+      const std::string text = value();
+      out.batch_size = std::atoll(text.c_str());
+      MOTLAB_CHECK(out.batch_size >= 1 && out.batch_size <= 65536, "--batch-size needs a number ",
+                   "in [1, 65536], got '", text, "'");
+    } else if (value_flags.count(a)) {
+      out.flags[a] = value();
+    } else if (!a.empty() && a[0] == '-') {
+      MOTLAB_FAIL("unknown flag '", a, "'\n", usage);
+    } else if (out.run_dir.empty()) {
+      out.run_dir = a;
+    } else if (a.find('=') != std::string::npos && a.find(' ') == std::string::npos &&
+               (a.rfind("index.", 0) == 0 || a.rfind("data", 0) == 0 || a.rfind("+data", 0) == 0)) {
+      out.overrides.push_back(a);
+    } else {
+      out.positional.push_back(a);
+    }
+  }
+  MOTLAB_CHECK(!out.run_dir.empty(), "give a trained run's directory\n", usage);
+  MOTLAB_CHECK(fs::is_directory(out.run_dir), "'", out.run_dir, "' is not a directory");
+  return out;
+}
+
+SearchSession::SearchSession(const SessionArgs& args, bool rebuild, search::BuildReport* report)
+    : run_dir_(args.run_dir), device_(args.device) {
+  const Config data = data_node(args.run_dir, args.overrides);
+  std::vector<std::string> splits = args.splits;
+  if (splits.empty())
+    for (const char* key : {"train_split", "val_split", "test_split"})
+      splits.push_back(data.get<std::string>(key, key == std::string("train_split") ? "train"
+                                                  : key == std::string("val_split") ? "val"
+                                                                                    : "test"));
+  const search::IndexSettings settings = settings_from(args.overrides);
+  index_ = rebuild ? search::MotionIndex::build(args.run_dir, data, splits, settings, device_,
+                                                args.batch_size, report)
+                   : search::MotionIndex::open(args.run_dir, data, splits, settings, device_,
+                                               args.batch_size);
+}
+
+const search::RunEncoders& SearchSession::encoders() {
+  if (!encoders_) encoders_ = search::load_run_encoders(run_dir_, device_);
+  return *encoders_;
+}
+
+SearchResult SearchSession::search_vector(const torch::Tensor& query, int64_t k,
+                                          const std::string& skip_id) {
+  const int64_t wanted = std::min<int64_t>(k + (skip_id.empty() ? 0 : 1),
+                                           static_cast<int64_t>(index_.motions().size()));
+  const search::Hits hits = index_.index().search(query, wanted);
+  SearchResult out;
+  for (int64_t j = 0; j < wanted && static_cast<int64_t>(out.hits.size()) < k; ++j) {
+    const int64_t row = hits.rows[0][j].item<int64_t>();
+    if (row < 0) continue;
+    const auto& motion = index_.motions()[static_cast<size_t>(row)];
+    if (motion.id == skip_id) continue;
+    Hit hit;
+    hit.rank = static_cast<int64_t>(out.hits.size()) + 1;
+    hit.id = motion.id;
+    hit.split = motion.split;
+    hit.frames = motion.frames;
+    hit.score = hits.scores[0][j].item<double>();
+    out.hits.push_back(hit);
+  }
+  return out;
+}
+
+std::vector<SearchResult> SearchSession::search_text(const std::vector<std::string>& queries,
+                                                     int64_t k) {
+  std::vector<SearchResult> out;
+  for (size_t begin = 0; begin < queries.size(); begin += 64) {
+    const size_t end = std::min(queries.size(), begin + 64);
+    const torch::Tensor embedded = encoders().encode_text(std::vector<std::string>(
+        queries.begin() + static_cast<long>(begin), queries.begin() + static_cast<long>(end)));
+    for (int64_t q = 0; q < embedded.size(0); ++q)
+      out.push_back(search_vector(embedded.narrow(0, q, 1), k, ""));
+  }
+  return out;
+}
+
+SearchResult SearchSession::similar_motions(const std::string& id_or_file, int64_t k) {
+  if (auto position = index_.position_of(id_or_file))
+    return search_vector(index_.embeddings().narrow(0, *position, 1), k, id_or_file);
+  MOTLAB_CHECK(fs::is_regular_file(id_or_file), "--motion '", id_or_file,
+               "' is neither an indexed motion id nor a .npy file");
+  return search_vector(encoders().encode_motion(npy::load(id_or_file)), k, "");
+}
+
+// The file when it exists and, symlinks resolved, stays inside the dataset folder.
+bool SearchSession::inside_dataset(const std::string& path) const {
+  std::error_code error;
+  const fs::path file = fs::canonical(path, error);
+  if (error || !fs::is_regular_file(file)) return false;
+  const fs::path root = fs::canonical(index_.layout().root, error);
+  if (error) return false;
+  const std::string prefix = root.string() + "/";
+  return file.string().compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> SearchSession::captions(const std::string& id) const {
+  std::vector<std::string> out;
+  const std::string path = index_.layout().text_path(id);
+  if (!inside_dataset(path)) return out;
+  for (const auto& line : humanml3d::read_captions(path))
+    if (!line.text.empty()) out.push_back(line.text);
+  return out;
+}
+
+torch::Tensor SearchSession::joints(const std::string& id) const {
+  const std::string joints_path = index_.layout().joints_path(id);
+  if (inside_dataset(joints_path)) {
+    torch::Tensor j = npy::load(joints_path).to(torch::kFloat32);
+    if (j.dim() == 3 && j.size(1) == features::kJoints && j.size(2) == 3) return j;
+  }
+  const std::string features_path = index_.layout().motion_path(id);
+  if (!inside_dataset(features_path)) return {};
+  return features::recover_from_ric(npy::load(features_path).to(torch::kFloat32));
+}
+
+}  // namespace motlab::cli

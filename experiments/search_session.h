@@ -1,0 +1,62 @@
+// What `motlab index`, `search`, `score` and `serve` share: the run, its data and index settings
+// from the command line, the run's encoders and its motion index, and top-k queries over it.
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "framework/search/motion_index.h"
+
+namespace motlab::cli {
+
+struct SessionArgs {
+  std::string run_dir;
+  std::vector<std::string> positional;       // after the run dir
+  std::map<std::string, std::string> flags;  // command-specific flags with a value
+  std::vector<std::string> overrides;        // data=..., data.*=..., index.*=...
+  std::vector<std::string> splits;           // --splits (default: the data's three)
+  bool json = false;                         // --json
+  torch::Device device = torch::kCPU;        // --device
+  int64_t batch_size = 64;                   // --batch-size
+};
+// `value_flags`: the command's own flags that take a value (e.g. -k, --motion).
+SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
+                               const std::set<std::string>& value_flags);
+
+struct Hit {
+  int64_t rank = 0;  // 1-based
+  std::string id, split;
+  double score = 0;
+  int64_t frames = 0;
+};
+struct SearchResult {
+  std::vector<Hit> hits;
+};
+
+class SearchSession {
+ public:
+  // rebuild: verify the index against the dataset (motlab index); else open a stored one.
+  SearchSession(const SessionArgs& args, bool rebuild, search::BuildReport* report);
+  const search::MotionIndex& index() const { return index_; }
+  const search::RunEncoders& encoders();  // loaded on first use
+  const std::string& run_dir() const { return run_dir_; }
+
+  std::vector<SearchResult> search_text(const std::vector<std::string>& queries, int64_t k);
+  // An indexed motion id, or a .npy of 263-d features.
+  SearchResult similar_motions(const std::string& id_or_file, int64_t k);
+  SearchResult search_vector(const torch::Tensor& query, int64_t k, const std::string& skip_id);
+  std::vector<std::string> captions(const std::string& id) const;
+  // [T, 22, 3] for drawing; undefined when the motion's files leave the dataset folder.
+  torch::Tensor joints(const std::string& id) const;
+
+ private:
+  bool inside_dataset(const std::string& path) const;
+  std::string run_dir_;
+  torch::Device device_;
+  search::MotionIndex index_;
+  std::optional<search::RunEncoders> encoders_;
+};
+
+}  // namespace motlab::cli
