@@ -4,6 +4,7 @@
 
 #include "experiments/cli.h"
 #include "framework/config/search_path.h"
+#include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/run/runner.h"
@@ -16,7 +17,7 @@ const char* kTranslateUsage =
     "usage: motlab data translate <HumanML3D root | annotations.json> [--to ko]\n"
     "           [--backend deepl|openai|<plugin key>] [translator.<option>=<value> ...]\n"
     "           [--source-dir texts] [--target-dir texts_<to>] [--dry-run] [--max-chars N]\n"
-    "           [--cache FILE] [--retries 6] [--backoff 1.0] [--terms FILE.yaml]\n"
+    "           [--cache FILE] [--retries 6] [--backoff 1.0] [--terms FILE.yaml] [--device D]\n"
     "  translates the caption field of <root>/texts/*.txt into <root>/texts_<to>/ (the other\n"
     "  fields kept byte for byte), or every annotation text of a TMR annotations.json into\n"
     "  annotations_<to>.json. Resumable: a killed run continues where it stopped, and a caption\n"
@@ -24,7 +25,8 @@ const char* kTranslateUsage =
     "  captions and characters without sending anything; --max-chars stops before the budget\n"
     "  would be exceeded. Each translation is checked (empty, untranslated, numbers, flipped\n"
     "  directions, length ratio) into <output>_report.json. `motlab list translator <key>`\n"
-    "  shows a backend's options (deepl: DEEPL_AUTH_KEY; openai: translator.base_url, .model).\n";
+    "  shows a backend's options (deepl: DEEPL_AUTH_KEY; openai: translator.base_url, .model;\n"
+    "  qwen2: translator.model_dir, offline on --device cpu|cuda).\n";
 
 double number_flag(const std::string& flag, const std::string& text, double low) {
   size_t used = 0;
@@ -44,6 +46,7 @@ int translate_command(const std::vector<std::string>& args) {
   std::string backend = "deepl";
   std::vector<std::string> overrides;
   bool target_dir_given = false;
+  BuildContext ctx;
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
     auto value = [&]() -> std::string {
@@ -100,7 +103,6 @@ int translate_command(const std::vector<std::string>& args) {
   RuntimeInfo runtime;
   runtime.choices = composed.choices;
   const Config resolved = resolve_keys(composed.config, runtime, {"translator"});
-  BuildContext ctx;
   std::shared_ptr<Translator> translator = translator_family().build(resolved["translator"], ctx);
 
   const translate::Report r = translate::run(s, translator.get());

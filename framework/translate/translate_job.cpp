@@ -132,11 +132,12 @@ std::vector<Line> read_lines(const std::string& path) {
   const std::string text = read_file(path);
   MOTLAB_CHECK(text::unicode::invalid_utf8_offset(text) < 0, path, ": not UTF-8 text (byte ",
                text::unicode::invalid_utf8_offset(text), ")");
+  // Split on '\n' keeping a final empty piece, so joining with '\n' gives the file back
+  // (with or without its final newline).
   std::vector<Line> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
+  for (size_t start = 0;;) {
+    const size_t found = text.find('\n', start);
+    const size_t end = found == std::string::npos ? text.size() : found;
     const std::string line = text.substr(start, end - start);
     Line l;
     const size_t hash = line.find('#');
@@ -144,15 +145,23 @@ std::vector<Line> read_lines(const std::string& path) {
     l.rest = hash == std::string::npos ? "" : line.substr(hash);
     l.has_caption = !trim(l.caption, " \t\r").empty();
     out.push_back(l);
-    start = end + 1;
+    if (found == std::string::npos) break;
+    start = found + 1;
   }
   return out;
 }
 
-// One line of output: a caption may hold neither '#' (the field separator) nor a line break.
+// One line of valid UTF-8: a caption may hold neither '#' (the field separator) nor a line
+// break, and a broken byte sequence (a model can end on half a character) becomes U+FFFD.
+std::string valid_utf8(std::string text) {
+  for (int64_t bad; (bad = text::unicode::invalid_utf8_offset(text)) >= 0;)
+    text.replace(static_cast<size_t>(bad), 1, "\xEF\xBF\xBD");
+  return text;
+}
+
 std::string one_line(const std::string& translation) {
   std::string out;
-  for (char c : translation) out += (c == '\n' || c == '\r') ? ' ' : c == '#' ? ' ' : c;
+  for (char c : valid_utf8(translation)) out += (c == '\n' || c == '\r') ? ' ' : c == '#' ? ' ' : c;
   return trim(out, " \t");
 }
 
@@ -351,22 +360,24 @@ Report run(const Settings& s, Translator* translator) {
   (void)out_root;
 
   // Distinct captions in order of first appearance.
+  // `needed`: those of outputs not written yet (a kept file's captions are never sent).
   std::vector<std::string> order;
-  std::set<std::string> seen;
-  auto note = [&](const std::string& caption) {
+  std::set<std::string> seen, needed;
+  auto note = [&](const std::string& caption, bool kept) {
     ++report.captions;
     if (seen.insert(caption).second) order.push_back(caption);
+    if (!kept) needed.insert(caption);
   };
   if (job.annotations) {
-    for (auto& [keyid, motion] : job.tmr.items())
-      for (auto& a : motion["annotations"]) note(a["text"].get<std::string>());
     report.files = 1;
     report.files_kept = fs::exists(job.tmr_target);
+    for (auto& [keyid, motion] : job.tmr.items())
+      for (auto& a : motion["annotations"]) note(a["text"].get<std::string>(), report.files_kept);
   } else {
     for (const auto& f : job.files) {
       ++report.files;
       report.files_kept += f.kept;
-      for (const auto& c : captions_of(job, f)) note(c);
+      for (const auto& c : captions_of(job, f)) note(c, f.kept);
     }
   }
   report.unique = static_cast<int64_t>(order.size());
@@ -378,7 +389,7 @@ Report run(const Settings& s, Translator* translator) {
   for (const auto& c : order) {
     if (cache && cache->find(c)) {
       ++report.unique_cached;
-    } else {
+    } else if (needed.count(c)) {
       pending.push_back(c);
       report.chars_to_send += characters(c);
     }
@@ -459,6 +470,7 @@ Report run(const Settings& s, Translator* translator) {
     }
     MOTLAB_CHECK(translated.size() == texts.size(), translator->endpoint(), ": ", translated.size(),
                  " translations for ", texts.size(), " texts");
+    for (auto& t : translated) t = valid_utf8(std::move(t));
     cache->add(texts, translated);
     report.sent += static_cast<int64_t>(texts.size());
     report.chars_sent += chars;
@@ -483,11 +495,14 @@ Report run(const Settings& s, Translator* translator) {
     report.files_written = 1;
   }
 
-  // Checks over every translation of this input, per file and caption line.
+  // Checks over every translation of this input known to the cache (a kept file translated
+  // elsewhere is not checked), per file and caption line.
   const auto directions = load_direction_terms(s.direction_terms);
   json problems = json::object();
   std::map<std::string, std::vector<std::string>> cached_problems;
+  static const std::vector<std::string> kUnknown;
   auto check = [&](const std::string& source) -> const std::vector<std::string>& {
+    if (!cache->find(source)) return kUnknown;
     auto it = cached_problems.find(source);
     if (it == cached_problems.end())
       it = cached_problems

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "framework/io/atomic_file.h"
@@ -269,6 +270,18 @@ TEST(Translate, OpenAiKillResumeGivesTheUninterruptedFilesAndSendsNothingTwice) 
   EXPECT_TRUE(uninterrupted.wire_errors().empty()) << uninterrupted.wire_errors()[0];
   const auto reference = files_of(work + "/a/texts_mt");
   ASSERT_EQ(reference.size(), 400u);
+  // Line for line the source, the caption field translated and every other byte kept.
+  for (const auto& [name, bytes] : reference) {
+    const std::string source = motlab::read_file(work + "/a/texts/" + name);
+    std::stringstream in(source), got(bytes);
+    std::string a, b;
+    while (std::getline(in, a)) {
+      ASSERT_TRUE(std::getline(got, b)) << name;
+      EXPECT_EQ(b, fake_korean(a.substr(0, a.find('#'))) + a.substr(a.find('#'))) << name;
+    }
+    EXPECT_FALSE(std::getline(got, b)) << name;
+    EXPECT_EQ(source.back() == '\n', bytes.back() == '\n') << name;
+  }
   const int distinct = uninterrupted.requests();
   EXPECT_EQ(static_cast<int>(uninterrupted.sent().size()), distinct);  // one request per caption
   EXPECT_NE(out.find("sent " + std::to_string(distinct) + " captions"), std::string::npos) << out;
@@ -378,6 +391,17 @@ TEST(Translate, DeepLWireFormatRetriesTransientFaultsAndStopsOnOthersKeepingTheW
             0);
   EXPECT_NE(out.find("set the environment variable DEEPL_AUTH_KEY"), std::string::npos) << out;
   EXPECT_EQ(unused.requests(), 0);
+
+  // An output file already there is kept, and captions only it needs are never sent.
+  const std::string root4 = small_dataset();
+  fs::create_directories(root4 + "/texts_mt");
+  std::ofstream(root4 + "/texts_mt/00000.txt") << "translated elsewhere";
+  StandIn partial(true);
+  ASSERT_EQ(run_command(translate_command(root4, partial, true), &out), 0) << out;
+  EXPECT_EQ(motlab::read_file(root4 + "/texts_mt/00000.txt"), "translated elsewhere");
+  EXPECT_EQ(partial.sent().size(), 59u);
+  EXPECT_EQ(partial.sent().count("a person walks forward 0 steps."), 0u);
+  EXPECT_NE(out.find("1 output file(s) already there (kept)"), std::string::npos) << out;
 }
 
 TEST(Translate, BudgetDryRunAndChecks) {
