@@ -74,6 +74,8 @@ int translate_command(const std::vector<std::string>& args) {
       s.backoff_s = number_flag(a, value(), 0);
     else if (a == "--terms")
       s.direction_terms = value();
+    else if (a == "--device")
+      ctx.device = resolve_device(value());
     else if (a.rfind("translator.", 0) == 0 && a.find('=') != std::string::npos)
       overrides.push_back(a);
     else if (!a.empty() && a[0] == '-')

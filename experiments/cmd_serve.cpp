@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "experiments/cli.h"
@@ -155,10 +156,12 @@ int serve_command(const std::vector<std::string>& raw_args) {
   httplib::Server server;
   server.new_task_queue = [] { return new httplib::ThreadPool(4); };
   server.set_payload_max_length(64 * 1024);
+  // Route patterns are regular expressions in cpp-httplib: the dots are escaped.
   for (const auto& [path, asset] : viewer_assets())
-    server.Get(path, [asset = asset](const httplib::Request&, httplib::Response& res) {
-      res.set_content(asset.body, asset.type);
-    });
+    server.Get(std::regex_replace(path, std::regex(R"(\.)"), R"(\.)"),
+               [asset = asset](const httplib::Request&, httplib::Response& res) {
+                 res.set_content(asset.body, asset.type);
+               });
   server.Get("/api/info", [&](const httplib::Request&, httplib::Response& res) {
     json out;
     out["fps"] = first.index().layout().fps;
@@ -253,8 +256,23 @@ int serve_command(const std::vector<std::string>& raw_args) {
            {"captions", first.captions(id)},
            {"joints", frames}});
   });
-  // Only GETs with a sane Content-Length (cpp-httplib itself accepts a negative one).
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  // Only GETs with a sane Content-Length (cpp-httplib itself accepts a negative one), and on a
+  // loopback address only requests for a loopback host name: a web page that rebinds its own
+  // domain to 127.0.0.1 (DNS rebinding) cannot read the API.
+  const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "::1";
+  server.set_pre_routing_handler([loopback](const httplib::Request& req, httplib::Response& res) {
+    if (loopback) {
+      std::string name = req.get_header_value("Host");
+      if (name.rfind('[', 0) == 0)
+        name = name.substr(0, name.find(']') + 1);
+      else
+        name = name.substr(0, name.find(':'));
+      if (name != "127.0.0.1" && name != "localhost" && name != "[::1]") {
+        reply(res, 403,
+              {{"error", "this server answers requests for 127.0.0.1 or localhost only"}});
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (req.method != "GET" && req.method != "HEAD") {
       reply(res, 405, {{"error", "only GET is served"}});
       return httplib::Server::HandlerResponse::Handled;
@@ -278,6 +296,7 @@ int serve_command(const std::vector<std::string>& raw_args) {
           std::rethrow_exception(error);
         } catch (const std::exception& e) {
           why = error_text(e);
+        } catch (...) {
         }
         reply(res, 500, {{"error", why}});
       });

@@ -170,7 +170,7 @@ SearchResult SearchSession::search_vector(const torch::Tensor& query, int64_t k,
   SearchResult out;
   for (int64_t j = 0; j < wanted && static_cast<int64_t>(out.hits.size()) < k; ++j) {
     const int64_t row = hits.rows[0][j].item<int64_t>();
-    if (row < 0) continue;
+    if (row < 0 || row >= static_cast<int64_t>(index_.motions().size())) continue;
     const auto& motion = index_.motions()[static_cast<size_t>(row)];
     if (motion.id == skip_id) continue;
     Hit hit;
@@ -205,34 +205,35 @@ SearchResult SearchSession::similar_motions(const std::string& id_or_file, int64
   return search_vector(encoders().encode_motion(npy::load(id_or_file)), k, "");
 }
 
-// The file when it exists and, symlinks resolved, stays inside the dataset folder.
-bool SearchSession::inside_dataset(const std::string& path) const {
+// The file's resolved path when it exists and, symlinks resolved, stays inside the dataset
+// folder, else "". Callers open the resolved path (not `path` again: no symlink swap between).
+std::string SearchSession::inside_dataset(const std::string& path) const {
   std::error_code error;
   const fs::path file = fs::canonical(path, error);
-  if (error || !fs::is_regular_file(file)) return false;
+  if (error || !fs::is_regular_file(file)) return "";
   const fs::path root = fs::canonical(index_.layout().root, error);
-  if (error) return false;
+  if (error) return "";
   const std::string prefix = root.string() + "/";
-  return file.string().compare(0, prefix.size(), prefix) == 0;
+  return file.string().compare(0, prefix.size(), prefix) == 0 ? file.string() : "";
 }
 
 std::vector<std::string> SearchSession::captions(const std::string& id) const {
   std::vector<std::string> out;
-  const std::string path = index_.layout().text_path(id);
-  if (!inside_dataset(path)) return out;
+  const std::string path = inside_dataset(index_.layout().text_path(id));
+  if (path.empty()) return out;
   for (const auto& line : humanml3d::read_captions(path))
     if (!line.text.empty()) out.push_back(line.text);
   return out;
 }
 
 torch::Tensor SearchSession::joints(const std::string& id) const {
-  const std::string joints_path = index_.layout().joints_path(id);
-  if (inside_dataset(joints_path)) {
+  const std::string joints_path = inside_dataset(index_.layout().joints_path(id));
+  if (!joints_path.empty()) {
     torch::Tensor j = npy::load(joints_path).to(torch::kFloat32);
     if (j.dim() == 3 && j.size(1) == features::kJoints && j.size(2) == 3) return j;
   }
-  const std::string features_path = index_.layout().motion_path(id);
-  if (!inside_dataset(features_path)) return {};
+  const std::string features_path = inside_dataset(index_.layout().motion_path(id));
+  if (features_path.empty()) return {};
   return features::recover_from_ric(npy::load(features_path).to(torch::kFloat32));
 }
 

@@ -52,7 +52,7 @@ class SearchSession {
   torch::Tensor joints(const std::string& id) const;
 
  private:
-  bool inside_dataset(const std::string& path) const;
+  std::string inside_dataset(const std::string& path) const;
   std::string run_dir_;
   torch::Device device_;
   search::MotionIndex index_;

@@ -30,7 +30,8 @@ class OpenAiTranslator : public Translator {
   }
   int64_t max_batch() const override { return 1; }
   std::string identity() const override {
-    return "openai model=" + o_.model + " prompt=" + o_.prompt;
+    return "openai url=" + url() + " model=" + o_.model +
+           " max_tokens=" + std::to_string(o_.max_tokens) + " prompt=" + o_.prompt;
   }
   std::string endpoint() const override { return url(); }
 
@@ -70,6 +71,12 @@ class OpenAiTranslator : public Translator {
       throw TranslateError(url() + ": the reply has no choices[0].message.content string: " +
                                reply.body.substr(0, 200),
                            false);
+    const auto& choice = parsed["choices"][0];
+    if (choice.contains("finish_reason") && choice["finish_reason"] == "length")
+      throw TranslateError(
+          url() + ": the reply was cut at translator.max_tokens=" + std::to_string(o_.max_tokens) +
+              " for '" + text.substr(0, 80) + "' (raise it)",
+          false);
     return trim(content->get<std::string>(), " \t\r\n");
   }
 

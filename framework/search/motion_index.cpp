@@ -95,7 +95,12 @@ MotionIndex MotionIndex::open(const std::string& run_dir, const Config& data,
       out.index_ = VectorIndex::load(folder + "/index.faiss", settings);
       out.recall_at_10_ = info.value("recall_at_10", 1.0);
       out.layout_ = data::prepare_data(data).base.layout;
-      return out;
+      // The four files are written one after another: a set from two builds is rebuilt.
+      if (out.index_.size() == out.embeddings_.size(0) &&
+          out.index_.dim() == out.embeddings_.size(1) &&
+          info.value("motions", int64_t{-1}) == out.index_.size())
+        return out;
+      log::info("index", folder + ": index files disagree (an interrupted build?), rebuilding");
     }
   }
   return build(run_dir, data, splits, settings, device, batch_size);
@@ -172,7 +177,7 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
                                             .mean.to(torch::kCPU, torch::kFloat));
       for (size_t k = begin; k < end; ++k) rows[todo[k]] = e[static_cast<int64_t>(k - begin)];
       progress.update(static_cast<int64_t>(end - begin));
-      MOTLAB_CHECK(!interrupt_requested(), "index: interrupted (re-run: what is encoded is kept)");
+      MOTLAB_CHECK(!interrupt_requested(), "index: interrupted (nothing written; re-run)");
     }
     progress.finish();
   }
@@ -184,12 +189,21 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
     out.position_[motions[k].id] = static_cast<int64_t>(k);
 
   const std::string index_path = out.folder_ + "/index.faiss";
-  if (todo.empty() && file_exists(index_path) && file_exists(info_path) &&
-      read_motions(out.folder_ + "/motions.tsv").size() == motions.size()) {
-    out.index_ = VectorIndex::load(index_path, settings);
-    out.recall_at_10_ = json::parse(read_file(info_path)).value("recall_at_10", 1.0);
-    r.loaded = true;
-    return out;
+  if (todo.empty() && file_exists(index_path) && file_exists(info_path)) {
+    const auto stored_motions = read_motions(out.folder_ + "/motions.tsv");
+    bool same = stored_motions.size() == motions.size();
+    for (size_t k = 0; same && k < motions.size(); ++k)
+      same = stored_motions[k].id == motions[k].id;
+    const json info = json::parse(read_file(info_path));
+    if (same && info.value("weights", "") == weights &&
+        info.value("motions", int64_t{-1}) == static_cast<int64_t>(motions.size())) {
+      out.index_ = VectorIndex::load(index_path, settings);
+      if (out.index_.size() == static_cast<int64_t>(motions.size())) {
+        out.recall_at_10_ = info.value("recall_at_10", 1.0);
+        r.loaded = true;
+        return out;
+      }
+    }
   }
   const auto build_start = std::chrono::steady_clock::now();
   out.index_ = VectorIndex::build(out.embeddings_, settings);
@@ -200,6 +214,8 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
     const int64_t q = std::min<int64_t>(1000, out.embeddings_.size(0));
     out.recall_at_10_ = out.index_.recall_at(out.embeddings_, out.embeddings_.narrow(0, 0, q), 10);
   }
+  // index.json goes first and comes back last: without it the folder is never taken as built.
+  if (file_exists(info_path)) fs::remove(info_path);
   npy::save(out.folder_ + "/embeddings.npy", out.embeddings_);
   write_motions(out.folder_ + "/motions.tsv", motions);
   out.index_.save(index_path);

@@ -157,6 +157,7 @@ Hits VectorIndex::search(const torch::Tensor& queries_in, int64_t k) const {
 
 double VectorIndex::recall_at(const torch::Tensor& vectors, const torch::Tensor& queries,
                               int64_t k) const {
+  k = std::min<int64_t>(k, size());
   const Hits approximate = search(queries, k);
   const Hits exact = exact_search(vectors, queries, k);
   int64_t found = 0;

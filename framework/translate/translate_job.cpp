@@ -124,7 +124,7 @@ bool has_substring(const std::string& text, const std::vector<std::string>& term
 // A caption line of a HumanML3D text file: the caption, and the rest of the line from the first
 // '#' on, kept byte for byte.
 struct Line {
-  std::string caption, rest;
+  std::string lead, caption, rest;  // lead: a UTF-8 byte order mark, kept
   bool has_caption = false;
 };
 
@@ -143,6 +143,15 @@ std::vector<Line> read_lines(const std::string& path) {
     const size_t hash = line.find('#');
     l.caption = hash == std::string::npos ? line : line.substr(0, hash);
     l.rest = hash == std::string::npos ? "" : line.substr(hash);
+    // A CRLF line without '#' keeps its '\r'; a BOM before the first caption is kept too.
+    if (!l.caption.empty() && l.caption.back() == '\r' && l.rest.empty()) {
+      l.caption.pop_back();
+      l.rest = "\r";
+    }
+    if (out.empty() && l.caption.rfind("\xEF\xBB\xBF", 0) == 0) {
+      l.lead = l.caption.substr(0, 3);
+      l.caption = l.caption.substr(3);
+    }
     l.has_caption = !trim(l.caption, " \t\r").empty();
     out.push_back(l);
     if (found == std::string::npos) break;
@@ -236,7 +245,7 @@ struct Job {
   };
   std::vector<File> files;
   bool annotations = false;
-  json tmr;  // the annotations.json document
+  nlohmann::ordered_json tmr;  // the annotations.json document, keys in file order
   std::string tmr_target;
 };
 
@@ -248,7 +257,7 @@ Job collect(const Settings& s) {
                  "/) or a TMR annotations.json");
     job.annotations = true;
     try {
-      job.tmr = json::parse(read_file(s.input));
+      job.tmr = nlohmann::ordered_json::parse(read_file(s.input));
     } catch (const std::exception& e) {
       MOTLAB_FAIL(s.input, ": not JSON (", e.what(), ")");
     }
@@ -404,7 +413,7 @@ Report run(const Settings& s, Translator* translator) {
     std::string text;
     for (size_t i = 0; i < f.lines.size(); ++i) {
       const Line& l = f.lines[i];
-      text += (l.has_caption ? one_line(*cache->find(l.caption)) : l.caption) + l.rest;
+      text += l.lead + (l.has_caption ? one_line(*cache->find(l.caption)) : l.caption) + l.rest;
       if (i + 1 < f.lines.size()) text += "\n";
     }
     make_dirs(fs::path(f.target).parent_path().string());
@@ -487,7 +496,7 @@ Report run(const Settings& s, Translator* translator) {
   if (report.budget_reached) return report;
 
   if (job.annotations && !fs::exists(job.tmr_target)) {
-    json out = job.tmr;
+    nlohmann::ordered_json out = job.tmr;
     for (auto& [keyid, motion] : out.items())
       for (auto& a : motion["annotations"])
         a["text"] = one_line(*cache->find(a["text"].get<std::string>()));

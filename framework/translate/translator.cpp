@@ -29,8 +29,14 @@ HttpReply post_json(const std::string& url,
   httplib::Headers request_headers;
   for (const auto& [name, value] : headers) request_headers.emplace(name, value);
   auto result = client.Post(path, request_headers, body, "application/json");
-  if (!result)
-    throw TranslateError(url + ": " + httplib::to_string(result.error()), /*retryable=*/true);
+  if (!result) {
+    // Refused or dropped connections and timeouts pass; TLS and URL problems do not.
+    const httplib::Error error = result.error();
+    const bool transient = error == httplib::Error::Connection || error == httplib::Error::Read ||
+                           error == httplib::Error::Write ||
+                           error == httplib::Error::ConnectionTimeout;
+    throw TranslateError(url + ": " + httplib::to_string(error), transient);
+  }
   HttpReply reply{result->status, result->body};
   if (reply.status >= 200 && reply.status < 300) return reply;
   const std::string start = reply.body.substr(0, 300);

@@ -402,6 +402,20 @@ TEST(Translate, DeepLWireFormatRetriesTransientFaultsAndStopsOnOthersKeepingTheW
   EXPECT_EQ(partial.sent().size(), 59u);
   EXPECT_EQ(partial.sent().count("a person walks forward 0 steps."), 0u);
   EXPECT_NE(out.find("1 output file(s) already there (kept)"), std::string::npos) << out;
+
+  // A byte order mark and CRLF line ends are kept; only the caption is sent.
+  const std::string root5 = motlab::test::temp_dir("translate_crlf");
+  fs::create_directories(root5 + "/texts");
+  std::ofstream(root5 + "/texts/000001.txt", std::ios::binary)
+      << "\xEF\xBB\xBF"
+         "a person jumps\r\nsomeone sits#x/X#0.0#0.0\r\n";
+  StandIn crlf(true);
+  ASSERT_EQ(run_command(translate_command(root5, crlf, true), &out), 0) << out;
+  EXPECT_EQ(motlab::read_file(root5 + "/texts_mt/000001.txt"),
+            "\xEF\xBB\xBF"
+            "한국어로: a person jumps\r\n한국어로: someone sits#x/X#0.0#0.0\r\n");
+  EXPECT_EQ(crlf.sent().count("a person jumps"), 1u);
+  EXPECT_EQ(crlf.sent().count("someone sits"), 1u);
 }
 
 TEST(Translate, BudgetDryRunAndChecks) {
