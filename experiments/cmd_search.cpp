@@ -67,14 +67,8 @@ int search_command(const std::vector<std::string>& args) {
   int64_t k = 10;
   if (parsed.flags.count("-k")) {
     const std::string text = parsed.flags["-k"];
-    size_t used = 0;
-    try {
-      k = std::stoll(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    MOTLAB_CHECK(used == text.size() && k >= 1 && k <= 1000, "motlab search: -k needs a number in ",
-                 "[1, 1000], got '", text, "'");
+    MOTLAB_CHECK(parse_integer(text, &k) && k >= 1 && k <= 1000,
+                 "motlab search: -k needs a number in ", "[1, 1000], got '", text, "'");
   }
   std::vector<std::string> queries = parsed.positional;
   if (parsed.flags.count("--queries")) {

@@ -99,14 +99,7 @@ void bad_request(httplib::Response& res, const std::string& why) {
 bool read_k(const httplib::Request& req, httplib::Response& res, int64_t* k) {
   *k = 8;
   if (!req.has_param("k")) return true;
-  const std::string text = req.get_param_value("k");
-  size_t used = 0;
-  try {
-    *k = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || *k < 1 || *k > kMaxK) {
+  if (!parse_integer(req.get_param_value("k"), k) || *k < 1 || *k > kMaxK) {
     bad_request(res, "k must be a number in [1, " + std::to_string(kMaxK) + "]");
     return false;
   }
@@ -118,19 +111,15 @@ int serve_command(const std::vector<std::string>& raw_args) {
   MOTLAB_CHECK(args.positional.empty(), "motlab serve: unexpected '", args.positional[0], "'\n",
                kServeUsage);
   const std::string host = args.flags.count("--host") ? args.flags["--host"] : "127.0.0.1";
-  int port = 8080;
+  int64_t port_number = 8080;
   if (args.flags.count("--port")) {
     const std::string text = args.flags["--port"];
-    size_t used = 0;
-    try {
-      port = std::stoi(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    MOTLAB_CHECK(used == text.size() && port >= 0 && port < 65536, "motlab serve: --port must be ",
+    MOTLAB_CHECK(parse_integer(text, &port_number) && port_number >= 0 && port_number < 65536,
+                 "motlab serve: --port must be ",
                  "a number in [0, 65535] (0: any free port), got '", text, "'");
   }
 
+  int port = static_cast<int>(port_number);
   std::vector<std::unique_ptr<ServedRun>> runs;
   std::vector<std::string> dirs{args.run_dir};
   if (args.flags.count("--compare")) dirs.push_back(args.flags["--compare"]);

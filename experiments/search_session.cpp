@@ -103,6 +103,16 @@ Config data_node(const std::string& run_dir, const std::vector<std::string>& ove
 
 }  // namespace
 
+bool parse_integer(const std::string& text, int64_t* value) {
+  size_t used = 0;
+  try {
+    *value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == text.size();
+}
+
 SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
                                const std::set<std::string>& value_flags) {
   SessionArgs out;

@@ -25,6 +25,9 @@ struct SessionArgs {
 SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
                                const std::set<std::string>& value_flags);
 
+// The whole of `text` as a decimal integer (false for "", "3x", "1e3" or out of range).
+bool parse_integer(const std::string& text, int64_t* value);
+
 struct Hit {
   int64_t rank = 0;  // 1-based
   std::string id, split;

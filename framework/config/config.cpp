@@ -208,8 +208,7 @@ void emit_yaml(const Config& value, YAML::Emitter& out) {
       const bool control = std::any_of(s.begin(), s.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
       });
-      if (reparsed.kind() != Config::Kind::kString || s.empty() || control ||
-          !plain_round_trips(s))
+      if (reparsed.kind() != Config::Kind::kString || s.empty() || control || !plain_round_trips(s))
         out << YAML::DoubleQuoted << s;
       else
         out << s;
@@ -381,8 +380,8 @@ Config Config::from_yaml_string(const std::string& text, const std::string& sour
     return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
   });
   MOTLAB_CHECK(control == text.end(), source_name, ":", 1 + std::count(text.begin(), control, '\n'),
-               ": control character 0x", std::hex, static_cast<int>(static_cast<unsigned char>(
-                   control == text.end() ? 0 : *control)),
+               ": control character 0x", std::hex,
+               static_cast<int>(static_cast<unsigned char>(control == text.end() ? 0 : *control)),
                std::dec, " in a config (YAML allows printable characters only)");
   YAML::Node root;
   try {

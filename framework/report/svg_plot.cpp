@@ -119,7 +119,8 @@ std::string to_svg(const LinePlot& plot) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << canvas_width << "\" height=\""
       << plot.height << "\" viewBox=\"0 0 " << canvas_width << " " << plot.height
-      << "\" font-family=\"DejaVu Sans, NanumGothic, Noto Sans CJK KR, sans-serif\" font-size=\"12\">\n"
+      << "\" font-family=\"DejaVu Sans, NanumGothic, Noto Sans CJK KR, sans-serif\" "
+         "font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"" << plot.width / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">"
       << escape(plot.title) << "</text>\n";

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <strings.h>
+#include <cmath>
 
 #include <cstdlib>
 
