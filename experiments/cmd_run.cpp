@@ -11,9 +11,11 @@ namespace motlab::cli {
 namespace {
 
 const char* kRunUsage =
-    "usage: motlab run [-m] [--config-dir D] [--config-name N] [--cfg job] [--resolve]\n"
+    "usage: motlab run [-m [--no-wait]] [--config-dir D] [--config-name N] [--cfg job] "
+    "[--resolve]\n"
     "                  [--info defaults] [key=value ...]\n"
     "  -m, --multirun     expand sweeps (a,b  range(..)  choice(..)  sweep.params) into jobs\n"
+    "  --no-wait          with -m and launcher=slurm: submit and return (motlab sweep status)\n"
     "  --config-dir D     primary config folder instead of the built-in configs/\n"
     "  --config-name N    primary config (default: config)\n"
     "  --cfg job          print the composed config and exit (--resolve: interpolated)\n"
@@ -36,6 +38,8 @@ int run_command(const std::vector<std::string>& args) {
     };
     if (a == "-m" || a == "--multirun") {
       request.multirun = true;
+    } else if (a == "--no-wait") {
+      request.wait = false;
     } else if (a == "--config-dir") {
       request.config_dir = next("a directory");
     } else if (a == "--config-name" || a == "-cn") {
@@ -84,6 +88,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     return 0;
   }
+  MOTLAB_CHECK(request.wait || request.multirun, "motlab run: --no-wait is for sweeps (-m)");
   if (request.multirun) return run_sweep(request);
   expand_sweep(request.overrides, Config(), false);  // a comma list without -m is an error
   return run_job(request, job_dir, job_num);

@@ -28,6 +28,8 @@ packages=(
   libfaiss-dev libcpp-httplib-dev   # motion search (motlab index/search) and motlab serve
   fonts-nanum    # Hangul in rendered SVG/PNG and the viewer's screenshots
   chromium       # the viewer's browser test (headless)
+  libgloo-dev    # c10d's ProcessGroupGloo headers: data-parallel training
+  slurm-wlm munge  # launcher=slurm and its tests (tools/slurm_cluster.sh starts a local cluster)
 )
 # Node.js + npm only when absent: machines that ship their own Node (with npm bundled) conflict
 # with Debian's npm package.

@@ -9,6 +9,7 @@
 #include "framework/data/data_config.h"
 #include "framework/data/dataset.h"
 #include "framework/data/npy.h"
+#include "framework/dist/dist.h"
 #include "framework/eval/caption_similarity.h"
 #include "framework/eval/protocol.h"
 #include "framework/io/atomic_file.h"
@@ -38,7 +39,9 @@ class TrainTask : public Task {
     for (const char* group : {"text_encoder", "motion_encoder", "loss"})
       MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task 'train' needs ", group,
                    "=<option> (or a method=<option> that selects it)");
-    const data::DataSettings settings = data::prepare_data(config["data"]);
+    // Rank 0 prepares what lands in shared caches (data, encoders' features) before the others.
+    data::DataSettings settings;
+    dist::primary_first([&] { settings = data::prepare_data(config["data"]); });
     data::MotionTextDataset train(data::split_options(settings, settings.train_split, true));
     data::MotionTextDataset val(data::split_options(settings, settings.val_split, false));
     data::MotionTextDataset test(data::split_options(settings, settings.test_split, false));
@@ -55,8 +58,10 @@ class TrainTask : public Task {
     std::vector<std::string> captions = train.all_captions();
     for (const auto* split : {&val, &test})
       for (const auto& c : split->all_captions()) captions.push_back(c);
-    model.text->prepare(captions);
-    if (model.similarity) model.similarity->prepare(captions);
+    dist::primary_first([&] {
+      model.text->prepare(captions);
+      if (model.similarity) model.similarity->prepare(captions);
+    });
 
     train::TrainerOptions options = train::trainer_options_from(config["trainer"]);
     options.dir = run.dir();
@@ -65,8 +70,11 @@ class TrainTask : public Task {
         options, model, train, val, run.device(), run.seed(),
         [&run](const std::map<std::string, double>& row) { run.append_csv_row(row); });
     train::TrainResult result = trainer.fit();
+    if (!run.is_primary()) return;  // rank 0 alone evaluates on the test set and writes results
     run.set_metric("train/data_wait_ms_per_step", 1000.0 * result.data_wait_s_per_step);
     run.set_metric("train/ms_per_step", 1000.0 * result.seconds_per_step);
+    if (dist::active())
+      run.set_metric("train/communication_ms_per_step", 1000.0 * result.communication_s_per_step);
     if (result.interrupted) return;  // the runner records the interruption; resume=true continues
 
     train::load_model_weights(trainer.best_checkpoint(), model);
@@ -83,6 +91,8 @@ class TrainTask : public Task {
     log::info("train", "test (a) t2m R@10 " + std::to_string(run.metrics().at("all/t2m/R10")) +
                            " (chance " + std::to_string(run.metrics().at("test/chance_R10")) + ")");
   }
+
+  bool data_parallel() const override { return true; }
 
   void check_resume(const RunContext& run) const override {
     train::check_checkpoint(run.dir() + "/checkpoints/last.pt");

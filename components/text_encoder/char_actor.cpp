@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "framework/core/error.h"
+#include "framework/dist/data_parallel.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
 #include "framework/text/char_ngrams.h"
@@ -74,7 +75,7 @@ class CharActorEncoder : public TextEncoder {
     e.mean = out.select(1, 0);
     e.logvar = out.select(1, 1);
     e.latent =
-        is_training() ? e.mean + torch::randn_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
+        is_training() ? e.mean + dist::randn_rows_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
     return e;
   }
   int64_t embedding_dim() const override { return encoder_->options().latent_dim; }

@@ -7,6 +7,7 @@
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/dist/data_parallel.h"
 #include "framework/io/hf_config.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
@@ -68,7 +69,7 @@ class DistilKoBertEncoder : public TextEncoder {
     e.mean = out.select(1, 0);
     e.logvar = out.select(1, 1);
     e.latent =
-        is_training() ? e.mean + torch::randn_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
+        is_training() ? e.mean + dist::randn_rows_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
     return e;
   }
 

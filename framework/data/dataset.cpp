@@ -9,6 +9,7 @@
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/data/npy.h"
+#include "framework/dist/data_parallel.h"
 
 namespace motlab::data {
 namespace fs = std::filesystem;
@@ -156,6 +157,15 @@ BatchLoader::BatchLoader(const MotionTextDataset& dataset, int64_t batch_size, b
 
 BatchLoader::~BatchLoader() { stop(); }
 
+void BatchLoader::shard(int rank, int world) {
+  MOTLAB_CHECK(world >= 1 && rank >= 0 && rank < world, "data loader: rank ", rank,
+               " of world size ", world);
+  MOTLAB_CHECK(batch_size_ >= world, "trainer.batch_size ", batch_size_,
+               " is the global batch: it must be >= the ", world, " ranks it is split across");
+  shard_rank_ = rank;
+  shard_world_ = world;
+}
+
 int64_t BatchLoader::batches_per_epoch() const {
   const int64_t n = static_cast<int64_t>(dataset_.size());
   return drop_last_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
@@ -193,6 +203,13 @@ void BatchLoader::produce(int64_t epoch) {
       const size_t begin = static_cast<size_t>(b * batch_size_);
       const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size_));
       for (size_t k = begin; k < end; ++k) samples.push_back(dataset_.get(order[k], &rng));
+      if (shard_world_ > 1) {
+        const auto [first, last] =
+            dist::shard_of(static_cast<int64_t>(samples.size()), shard_rank_, shard_world_);
+        samples = std::vector<Sample>(samples.begin() + first, samples.begin() + last);
+        MOTLAB_CHECK(!samples.empty(), "data loader: batch ", b + 1, " has fewer pairs than the ",
+                     shard_world_, " ranks (lower the world size or raise trainer.batch_size)");
+      }
       Batch batch;
       batch.motions = collate(samples, device_);
       for (const auto& s : samples) batch.captions.push_back(s.caption);

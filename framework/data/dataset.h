@@ -85,6 +85,10 @@ class BatchLoader {
   void start_epoch(int64_t epoch);
   bool next(Batch* out);  // false at the end of the epoch
   int64_t batches_per_epoch() const;
+  // Data-parallel: every batch of `batch_size` (the global batch) is split across `world` ranks
+  // and this loader yields rank `rank`'s rows (dist::shard_of), so the ranks together see
+  // exactly the batches one loader would; captions are sampled as one loader samples them.
+  void shard(int rank, int world);
   double wait_seconds() const { return wait_seconds_; }  // time next() spent waiting
 
  private:
@@ -103,6 +107,7 @@ class BatchLoader {
   bool done_ = true, cancel_ = false;
   std::string error_;
   double wait_seconds_ = 0;
+  int shard_rank_ = 0, shard_world_ = 1;
 };
 
 }  // namespace motlab::data

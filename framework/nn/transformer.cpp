@@ -6,7 +6,9 @@
 #include <cmath>
 #include <mutex>
 
+#include "framework/core/device.h"
 #include "framework/core/error.h"
+#include "framework/dist/dist.h"
 
 namespace motlab::nn {
 
@@ -55,6 +57,9 @@ torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training) {
     std::lock_guard<std::mutex> lock(generator.mutex());
     seed = at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
   }
+  // Data-parallel ranks draw the same seed (their generators start equal): each rank gets its
+  // own mask stream.
+  if (dist::rank() > 0) seed = derive_seed(seed, "dropout/rank" + std::to_string(dist::rank()));
   fill_dropout_mask(mask.data_ptr<float>(), mask.numel(), seed, threshold, scale);
   return x * mask;
 }

@@ -1,18 +1,22 @@
 #include "framework/run/job_scheduler.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
+#include "framework/dist/dist.h"
 #include "framework/io/atomic_file.h"
 #include "framework/registry/plugins.h"
 #include "framework/run/runner.h"
@@ -84,6 +88,76 @@ pid_t start_job_process(const Job& job, const JobLaunch& launch) {
     ::_exit(127);
   }
   return pid;
+}
+
+std::string run_local_ranks(const Job& job, const JobLaunch& launch, int nproc) {
+  MOTLAB_CHECK(nproc >= 1, "nproc_per_node must be >= 1, got ", nproc);
+  make_dirs(job.dir);
+  std::vector<std::string> args{"motlab"};
+  for (auto& a : job_arguments(job, launch)) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // Ctrl-C or SIGTERM here must not kill this process first: its ranks would die with it
+  // (PR_SET_PDEATHSIG) before saving; it forwards SIGTERM and waits instead.
+  install_interrupt_handler();
+  const std::string port = std::to_string(dist::free_local_port());
+  std::map<pid_t, int> ranks;
+  const pid_t launcher = ::getpid();
+  for (int r = 0; r < nproc; ++r) {
+    const pid_t pid = ::fork();
+    MOTLAB_CHECK(pid >= 0, "cannot start rank ", r, ": fork failed (", std::strerror(errno), ")");
+    if (pid == 0) {
+      // The ranks die with this process (a killed launcher leaves no orphan training).
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != launcher) ::_exit(1);
+      ::setenv("RANK", std::to_string(r).c_str(), 1);
+      ::setenv("LOCAL_RANK", std::to_string(r).c_str(), 1);
+      ::setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+      ::setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+      ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+      ::setenv("MASTER_PORT", port.c_str(), 1);
+      ::execv("/proc/self/exe", argv.data());
+      ::_exit(127);
+    }
+    ranks[pid] = r;
+  }
+  std::string failure;
+  auto failed_at = std::chrono::steady_clock::time_point::max();
+  bool terminated = false, killed = false, forwarded = false;
+  while (!ranks.empty()) {
+    int wait_status = 0;
+    const pid_t pid = ::waitpid(-1, &wait_status, WNOHANG);
+    if (pid > 0 && ranks.count(pid)) {
+      const int r = ranks[pid];
+      ranks.erase(pid);
+      const bool ok = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+      if (!ok && failure.empty()) {
+        failure = "rank " + std::to_string(r) + " " +
+                  (WIFSIGNALED(wait_status)
+                       ? signal_text(WTERMSIG(wait_status))
+                       : "exited with code " + std::to_string(WEXITSTATUS(wait_status)));
+        failed_at = std::chrono::steady_clock::now();
+      }
+      continue;
+    }
+    if (pid < 0 && errno != EINTR) break;
+    if (interrupt_requested() && !forwarded) {
+      for (const auto& [p, r] : ranks) ::kill(p, SIGTERM);
+      forwarded = true;
+    }
+    const auto since = std::chrono::steady_clock::now() - failed_at;
+    if (!failure.empty() && !terminated && since > std::chrono::seconds(30)) {
+      for (const auto& [p, r] : ranks) ::kill(p, SIGTERM);
+      terminated = true;
+    }
+    if (!failure.empty() && !killed && since > std::chrono::seconds(40)) {
+      for (const auto& [p, r] : ranks) ::kill(p, SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return failure;
 }
 
 void run_jobs(std::vector<Job>& jobs, int parallel, const JobLaunch& launch,

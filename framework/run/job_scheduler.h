@@ -22,6 +22,7 @@ struct Job {
   std::string status = "pending";
   std::string reason;  // why it failed ("exit code 1", "killed by signal 9 (SIGKILL)")
   pid_t pid = 0;
+  std::string scheduler_id;  // a cluster scheduler's id of the job ("1234_3": SLURM array task)
 };
 
 // Where a child's configuration and components come from: those of this process.
@@ -40,6 +41,13 @@ std::vector<std::string> job_arguments(const Job& job, const JobLaunch& launch);
 
 // Starts `motlab run <job_arguments>` (stdout/stderr to <dir>/console.txt); returns its pid.
 pid_t start_job_process(const Job& job, const JobLaunch& launch);
+
+// Runs `job` as `nproc` data-parallel ranks on this host (RANK, WORLD_SIZE, LOCAL_RANK,
+// LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1, a free MASTER_PORT, as torchrun sets them), their
+// output on this process's. When one rank fails the others get a grace period to stop on their
+// own (they name the failed rank), then SIGTERM, then SIGKILL; SIGINT/SIGTERM here reach every
+// rank. Returns "" when every rank exited 0, else which rank failed first and how.
+std::string run_local_ranks(const Job& job, const JobLaunch& launch, int nproc);
 
 // Runs every pending job, at most `parallel` at once, lowest index first among those whose
 // `after` jobs are ok or skipped; a job after a failed or blocked one becomes blocked. A job is ok

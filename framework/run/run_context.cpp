@@ -36,6 +36,7 @@ void RunContext::set_metric(const std::string& key, double value) { metrics_[key
 void RunContext::set_info(const std::string& key, const std::string& value) { infos_[key] = value; }
 
 void RunContext::append_csv_row(const std::map<std::string, double>& row) {
+  if (!primary_) return;
   csv_rows_.push_back(row);
   // The header is the union of keys seen so far, in first-seen order; rewriting the whole file
   // keeps it consistent when a later row adds a column.

@@ -20,9 +20,11 @@
 #include "framework/core/process_setup.h"
 #include "framework/core/progress.h"
 #include "framework/core/strings.h"
+#include "framework/dist/dist.h"
 #include "framework/io/atomic_file.h"
 #include "framework/registry/plugins.h"
 #include "framework/run/job_scheduler.h"
+#include "framework/run/launcher.h"
 #include "framework/run/task.h"
 
 namespace motlab {
@@ -260,17 +262,61 @@ bool guard_existing_run(const std::string& dir, const Config& resolved, bool con
 
 }  // namespace
 
+namespace {
+// trainer.nproc_per_node > 1 without a launcher: this process starts the ranks (torchrun's
+// variables, a free port on 127.0.0.1) and waits for them; it writes nothing itself unless the
+// ranks die before recording why.
+int launch_local_ranks(const RunRequest& request, const std::string& dir, int job_num, int nproc) {
+  Job job;
+  job.name = "ranks";
+  job.number = job_num;
+  job.overrides = request.overrides;
+  job.dir = dir;
+  const JobLaunch launch =
+      current_job_launch(compose_request_for(request).config_dir, request.config_name);
+  log::info("dist", "starting " + std::to_string(nproc) + " local ranks for " + dir);
+  const std::string failure = run_local_ranks(job, launch, nproc);
+  if (failure.empty()) return 0;
+  mark_run_failed(dir, failure);
+  log::error("dist", failure + " (see " + dir + "/log.txt)");
+  return 1;
+}
+}  // namespace
+
 int run_job(const RunRequest& request, const std::string& job_dir_in, int job_num) {
   Composed composed = compose_for_run(request);
   // Resolve once to learn where results go, then again with the real output directory.
   Config provisional = resolve_for(composed, "", job_num);
+  // Data parallel: ranks started by torchrun/srun (or by motlab below) meet first; rank 0 alone
+  // picks the run directory and writes into it.
+  const dist::Placement placement = dist::placement_from_environment();
+  const auto nproc_per_node = provisional.get<int64_t>("trainer.nproc_per_node", 1);
+  if (placement.world_size > 1) {
+    dist::GroupOptions group;
+    group.backend = provisional.get<std::string>("trainer.dist_backend", "auto");
+    group.timeout_s = provisional.get<double>("trainer.dist_timeout_s", 600.0);
+    torch::Device device = resolve_device(provisional.get<std::string>("device", "auto"));
+    dist::initialize(placement, group, device);
+  }
+  struct GroupShutdown {
+    ~GroupShutdown() { dist::shutdown(); }
+  } group_shutdown;
   std::string dir = job_dir_in;
-  if (dir.empty()) {
+  if (dir.empty() && dist::is_primary()) {
     std::string fixed = provisional.get<std::string>("run.dir", "");
     dir = fixed.empty() ? fresh_dir(results_dir_of(provisional), "runs",
                                     experiment_name(composed.config, composed.choices))
                         : fixed;
   }
+  if (dist::active()) {
+    if (dist::is_primary())
+      dist::store_set("motlab/run_dir", dir);
+    else
+      dir = dist::store_get("motlab/run_dir");
+  } else if (nproc_per_node > 1) {
+    return launch_local_ranks(request, dir, job_num, static_cast<int>(nproc_per_node));
+  }
+  const bool primary = dist::is_primary();
   Config resolved = resolve_for(composed, dir, job_num);
   resolved =
       resolved.with("run.name", Config::string(experiment_name(composed.config, composed.choices)));
@@ -284,18 +330,24 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
   } catch (const std::exception&) {
     // A bad task node fails again inside the recorded run, where metrics.json keeps the error.
   }
-  if (guard_existing_run(dir, resolved, probe_task && probe_task->continues_in_place())) {
-    // A finished run trains longer: what the resume reads is checked first, and the finished
-    // metrics are kept beside the new ones.
-    if (probe_task) probe_task->check_resume(probe);
-    write_file_atomic(dir + "/metrics.before_resume.json", read_file(dir + "/metrics.json"));
-  }
-  make_dirs(dir);
-  write_file_atomic(dir + "/config.yaml", composed.config.to_yaml());
-  write_file_atomic(dir + "/config_resolved.yaml", resolved.to_yaml());
-  write_file_atomic(dir + "/overrides.yaml", yaml_of_list(request.overrides));
-  write_file_atomic(dir + "/choices.yaml", yaml_of_map(composed.choices));
-  log::set_file(dir + "/log.txt");
+  MOTLAB_CHECK(!dist::active() || !probe_task || probe_task->data_parallel(), "task '",
+               resolved.get<std::string>("task._target_", ""), "' does not run data-parallel (",
+               dist::world_size(), " ranks were started): run it as one process");
+  dist::primary_first([&] {
+    if (!primary) return;
+    if (guard_existing_run(dir, resolved, probe_task && probe_task->continues_in_place())) {
+      // A finished run trains longer: what the resume reads is checked first, and the finished
+      // metrics are kept beside the new ones.
+      if (probe_task) probe_task->check_resume(probe);
+      write_file_atomic(dir + "/metrics.before_resume.json", read_file(dir + "/metrics.json"));
+    }
+    make_dirs(dir);
+    write_file_atomic(dir + "/config.yaml", composed.config.to_yaml());
+    write_file_atomic(dir + "/config_resolved.yaml", resolved.to_yaml());
+    write_file_atomic(dir + "/overrides.yaml", yaml_of_list(request.overrides));
+    write_file_atomic(dir + "/choices.yaml", yaml_of_map(composed.choices));
+  });
+  if (primary) log::set_file(dir + "/log.txt");
   const std::string started = timestamp("%Y-%m-%dT%H:%M:%S");
   const auto start = std::chrono::steady_clock::now();
   const std::string task_key =
@@ -319,11 +371,21 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
         set_blas(static_cast<int>(threads));
     }
     torch::Device device = resolve_device(resolved.get<std::string>("device", "auto"));
+    // One device per local rank.
+    if (dist::active() && device.is_cuda() && !device.has_index())
+      device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(placement.local_rank));
     device_name = device.str();
     run = std::make_unique<RunContext>(resolved, dir, device, seed);
     run->set_config_source(compose_request_for(request).config_dir, request.config_name);
-    write_metrics_json(dir, "running", "", resolved, task_key, device_name, 0.0, run.get(),
-                       started);
+    run->set_primary(primary);
+    if (dist::active()) {
+      run->set_info("dist_backend", dist::backend());
+      run->set_info("dist_launcher", placement.launcher);
+      run->set_metric("dist_world_size", dist::world_size());
+    }
+    if (primary)
+      write_metrics_json(dir, "running", "", resolved, task_key, device_name, 0.0, run.get(),
+                         started);
     log::info("run", "job dir " + dir);
     std::shared_ptr<Task> task = task_family().build(resolved["task"], run->build_context());
     install_interrupt_handler();
@@ -331,11 +393,17 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
     MOTLAB_CHECK(!interrupt_requested(), "interrupted by a signal; re-run with resume=true");
   } catch (const std::exception& e) {
     error = error_text(e);
+    if (dist::active()) {
+      if (error.rfind("rank ", 0) != 0)
+        error = "rank " + std::to_string(dist::rank()) + ": " + error;
+      dist::report_failure(error);
+    }
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_metrics_json(dir, error.empty() ? "ok" : "failed", error, resolved, task_key, device_name,
-                     wall, run.get(), started);
+  if (primary)
+    write_metrics_json(dir, error.empty() ? "ok" : "failed", error, resolved, task_key, device_name,
+                       wall, run.get(), started);
   if (!error.empty()) {
     log::error("run", "job failed: " + error);
     log::set_file("");
@@ -349,10 +417,11 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
 namespace {
 
 void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request,
-                         const std::vector<Job>& jobs) {
+                         const std::vector<Job>& jobs, const Config& launcher) {
   std::vector<Config::Item> root;
   root.emplace_back("command_overrides", Config::from_yaml_string(yaml_of_list(request.overrides)));
   root.emplace_back("config_name", Config::string(request.config_name));
+  root.emplace_back("launcher", launcher);
   std::vector<Config> entries;
   for (const Job& job : jobs) {
     std::vector<Config::Item> entry;
@@ -360,11 +429,27 @@ void write_multirun_yaml(const std::string& sweep_dir, const RunRequest& request
     entry.emplace_back("dir", Config::string(std::to_string(job.number)));
     entry.emplace_back("status", Config::string(job.status));
     if (!job.reason.empty()) entry.emplace_back("reason", Config::string(job.reason));
+    if (!job.scheduler_id.empty())
+      entry.emplace_back("scheduler_id", Config::string(job.scheduler_id));
     entry.emplace_back("overrides", Config::from_yaml_string(yaml_of_list(job.overrides)));
     entries.push_back(Config::dict(entry));
   }
   root.emplace_back("jobs", Config::list(entries));
   write_file_atomic(sweep_dir + "/multirun.yaml", Config::dict(root).to_yaml());
+}
+
+// Logs the sweep's totals; 3 while some are queued or running, else 1 when one failed, else 0.
+int sweep_summary(const std::vector<Job>& jobs, const std::string& sweep_dir) {
+  int ok = 0, active = 0;
+  for (const auto& job : jobs) {
+    ok += job.status == "ok" || job.status == "skipped";
+    active += job.status == "submitted" || job.status == "pending" || job.status == "running";
+  }
+  const int failed = static_cast<int>(jobs.size()) - ok - active;
+  log::info("sweep", std::to_string(ok) + " ok, " + std::to_string(failed) + " not finished" +
+                         (active ? ", " + std::to_string(active) + " queued or running" : "") +
+                         " -> " + sweep_dir);
+  return active > 0 ? 3 : failed > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -423,9 +508,10 @@ int run_sweep(const RunRequest& request) {
   settings.find("sweep.params", &params);
   std::vector<std::vector<std::string>> expanded =
       expand_sweep(request.overrides, params, /*multirun=*/true);
-  const int parallel = settings.get<int>("launcher.jobs", 1);
-  MOTLAB_CHECK(parallel >= 1, settings["launcher.jobs"].describe(),
-               ": launcher.jobs must be >= 1 (jobs run at once), got ", parallel);
+  MOTLAB_CHECK(settings.has("launcher._target_"), "the config selects no launcher (launcher=local ",
+               "or launcher=slurm)");
+  const Config launcher_node = settings["launcher"];
+  std::shared_ptr<Launcher> launcher = launcher_family().build(launcher_node, BuildContext{});
   std::string sweep_dir = settings.get<std::string>("sweep.dir", "");
   if (sweep_dir.empty()) {
     std::string name = settings.get<std::string>("sweep.name", "");
@@ -433,6 +519,25 @@ int run_sweep(const RunRequest& request) {
     sweep_dir = fresh_dir(results_dir_of(settings), "multirun", name);
   }
   const bool overwrite = settings.get<bool>("run.overwrite", false);
+  // A re-used sweep dir: jobs an earlier submission left queued or running keep their scheduler
+  // id, so the launcher follows them instead of submitting them twice.
+  std::map<int, std::pair<std::string, std::string>> earlier;  // num -> (status, scheduler id)
+  if (file_exists(sweep_dir + "/multirun.yaml")) {
+    try {
+      const Config previous = Config::from_yaml_file(sweep_dir + "/multirun.yaml");
+      Config list;
+      if (previous.find("jobs", &list) && list.is_list())
+        for (size_t k = 0; k < list.size(); ++k) {
+          const Config entry = list.at(k);
+          if (entry.has("scheduler_id"))
+            earlier[entry.get<int>("num")] = {entry.get<std::string>("status", ""),
+                                              entry.get<std::string>("scheduler_id")};
+        }
+    } catch (const std::exception& e) {
+      MOTLAB_FAIL(sweep_dir, "/multirun.yaml cannot be read (", error_text(e),
+                  "): use another sweep.dir");
+    }
+  }
   std::vector<Job> jobs;
   for (size_t k = 0; k < expanded.size(); ++k) {
     Job job;
@@ -463,22 +568,76 @@ int run_sweep(const RunRequest& request) {
                      "run.overwrite=true");
       }
     }
+    auto it = earlier.find(job.number);
+    if (job.status == "pending" && it != earlier.end() &&
+        (it->second.first == "submitted" || it->second.first == "pending" ||
+         it->second.first == "running")) {
+      job.status = it->second.first;
+      job.scheduler_id = it->second.second;
+    }
     jobs.push_back(job);
   }
   make_dirs(sweep_dir);
-  write_multirun_yaml(sweep_dir, request, jobs);
-  log::info("sweep", std::to_string(jobs.size()) + " jobs, " + std::to_string(parallel) +
-                         " in parallel: " + sweep_dir + " (re-run with sweep.dir=" + sweep_dir +
-                         " to resume)");
-  const JobLaunch launch =
-      current_job_launch(compose_request_for(request).config_dir, request.config_name);
-  run_jobs(jobs, parallel, launch, "sweep", [&] { write_multirun_yaml(sweep_dir, request, jobs); });
-  int failed = 0;
-  for (const auto& job : jobs) failed += job.status != "ok" && job.status != "skipped";
-  log::info("sweep", "done: " + std::to_string(jobs.size() - failed) + " ok, " +
-                         std::to_string(failed) + " not finished -> " + sweep_dir);
+  write_multirun_yaml(sweep_dir, request, jobs, launcher_node);
+  log::info("sweep", std::to_string(jobs.size()) + " jobs, launcher " +
+                         launcher_node.get<std::string>("_target_") + ": " + sweep_dir +
+                         " (re-run with sweep.dir=" + sweep_dir + " to resume)");
+  SweepLaunch sweep;
+  sweep.sweep_dir = sweep_dir;
+  sweep.launch = current_job_launch(compose_request_for(request).config_dir, request.config_name);
+  sweep.wait = request.wait;
+  sweep.on_change = [&] { write_multirun_yaml(sweep_dir, request, jobs, launcher_node); };
+  launcher->launch(jobs, sweep);
+  write_multirun_yaml(sweep_dir, request, jobs, launcher_node);
   std::cout << sweep_dir << "\n";
-  return failed > 0 ? 1 : 0;
+  const int outcome = sweep_summary(jobs, sweep_dir);
+  return !request.wait && outcome == 3 ? 0 : outcome;
+}
+
+int sweep_status(const std::string& sweep_dir) {
+  const std::string path = sweep_dir + "/multirun.yaml";
+  MOTLAB_CHECK(file_exists(path), sweep_dir, " is not a sweep directory (no multirun.yaml)");
+  const Config saved = Config::from_yaml_file(path);
+  MOTLAB_CHECK(saved.has("jobs") && saved["jobs"].is_list(), path, ": no `jobs` list");
+  RunRequest request;
+  request.config_name = saved.get<std::string>("config_name", "config");
+  Config overrides;
+  if (saved.find("command_overrides", &overrides) && overrides.is_list())
+    for (size_t k = 0; k < overrides.size(); ++k)
+      request.overrides.push_back(overrides.at(k).scalar_text());
+  std::vector<Job> jobs;
+  const Config list = saved["jobs"];
+  for (size_t k = 0; k < list.size(); ++k) {
+    const Config entry = list.at(k);
+    Job job;
+    job.number = entry.get<int>("num");
+    job.name = "job " + std::to_string(job.number);
+    job.dir = sweep_dir + "/" + entry.get<std::string>("dir", std::to_string(job.number));
+    job.status = entry.get<std::string>("status", "pending");
+    job.reason = entry.get<std::string>("reason", "");
+    job.scheduler_id = entry.get<std::string>("scheduler_id", "");
+    Config job_overrides;
+    if (entry.find("overrides", &job_overrides) && job_overrides.is_list())
+      for (size_t j = 0; j < job_overrides.size(); ++j)
+        job.overrides.push_back(job_overrides.at(j).scalar_text());
+    jobs.push_back(job);
+  }
+  Config launcher_node;
+  if (saved.find("launcher", &launcher_node) && launcher_node.has("_target_")) {
+    SweepLaunch sweep;
+    sweep.sweep_dir = sweep_dir;
+    sweep.on_change = [&] { write_multirun_yaml(sweep_dir, request, jobs, launcher_node); };
+    launcher_family().build(launcher_node, BuildContext{})->refresh(jobs, sweep);
+  }
+  std::printf("%-5s %-14s %-12s %s\n", "job", "status", "scheduler", "overrides / reason");
+  for (const auto& job : jobs) {
+    std::string overrides_text;
+    for (const auto& o : job.overrides) overrides_text += (overrides_text.empty() ? "" : " ") + o;
+    std::printf("%-5d %-14s %-12s %s%s\n", job.number, job.status.c_str(),
+                job.scheduler_id.empty() ? "-" : job.scheduler_id.c_str(), overrides_text.c_str(),
+                job.reason.empty() ? "" : ("  [" + job.reason + "]").c_str());
+  }
+  return sweep_summary(jobs, sweep_dir);
 }
 
 }  // namespace motlab

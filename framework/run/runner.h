@@ -16,6 +16,7 @@ struct RunRequest {
   std::string config_name = "config";
   std::vector<std::string> overrides;
   bool multirun = false;
+  bool wait = true;  // sweeps: false submits to a cluster launcher and returns (--no-wait)
 };
 
 // $MOTLAB_CONFIG_DIR, else motlab's built-in configs/ (motlab_home()/configs).
@@ -35,8 +36,14 @@ int run_job(const RunRequest& request, const std::string& job_dir = "", int job_
 // status is still "running", or there is no metrics.json), keeping everything else in it.
 void mark_run_failed(const std::string& dir, const std::string& reason);
 
-// Expands the sweep and runs every job in child processes. Returns non-zero if any job failed.
+// Expands the sweep and runs its jobs through the configured launcher (launcher=local: child
+// processes; launcher=slurm: a job array). Returns non-zero if any job failed.
 int run_sweep(const RunRequest& request);
+
+// `motlab sweep status <dir>`: refreshes the jobs an earlier (--no-wait) submission left queued
+// or running from the scheduler and the job directories, rewrites multirun.yaml and prints a
+// table. Returns 3 while some are queued or running, else 1 when one failed, else 0.
+int sweep_status(const std::string& sweep_dir);
 
 // A run directory's metrics.json status ("ok", "failed", "running"; "" when absent/unreadable)
 // and the command-line overrides it recorded.

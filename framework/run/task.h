@@ -20,6 +20,10 @@ class RunContext {
   void set_config_source(std::string dir, std::string name);
   const std::string& config_dir() const { return config_dir_; }
   const std::string& config_name() const { return config_name_; }
+  // Data parallel: only the primary rank (0) writes into the run directory; elsewhere
+  // append_csv_row is a no-op and metrics are not recorded.
+  void set_primary(bool primary) { primary_ = primary; }
+  bool is_primary() const { return primary_; }
   std::string path(const std::string& relative) const;  // dir/relative (parents created)
   torch::Device device() const { return device_; }
   uint64_t seed() const { return seed_; }
@@ -38,6 +42,7 @@ class RunContext {
   Config config_;
   std::string dir_;
   std::string config_dir_, config_name_ = "config";
+  bool primary_ = true;
   torch::Device device_;
   uint64_t seed_;
   std::map<std::string, double> metrics_;
@@ -56,6 +61,9 @@ class Task {
   // in place (a pipeline: finished stages are kept, reports rewritten). Default: no, a finished
   // run is never run over.
   virtual bool continues_in_place() const { return false; }
+  // Whether it runs as several data-parallel ranks (torchrun, srun, trainer.nproc_per_node).
+  // Default: no, a task is one process.
+  virtual bool data_parallel() const { return false; }
 };
 
 MOTLAB_DECLARE_FAMILY(task_family, Task)

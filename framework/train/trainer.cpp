@@ -12,12 +12,22 @@
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
+#include "framework/dist/data_parallel.h"
+#include "framework/dist/dist.h"
 #include "framework/eval/retrieval_metrics.h"
 #include "framework/train/checkpoint.h"
 
 namespace motlab::train {
 
 namespace {
+
+// An interrupt (SIGINT/SIGTERM) on any rank stops every rank at the same step.
+bool stop_requested() {
+  if (!dist::active()) return interrupt_requested();
+  torch::Tensor flag = torch::tensor({interrupt_requested() ? 1.0f : 0.0f});
+  dist::all_reduce_max(flag);
+  return flag.item<float>() > 0;
+}
 
 void set_lr(torch::optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups())
@@ -102,27 +112,60 @@ std::map<std::string, std::shared_ptr<torch::nn::Module>> RetrievalModel::module
   return {{"text_encoder", text}, {"motion_encoder", motion}, {"loss", loss}};
 }
 
-LossOutput RetrievalModel::loss_on(const data::Batch& batch) {
+namespace {
+Embedding gather_embedding(const Embedding& local, const dist::RowLayout& rows) {
+  Embedding out;
+  out.mean = dist::gather_rows(local.mean, rows);
+  if (local.logvar.defined()) out.logvar = dist::gather_rows(local.logvar, rows);
+  if (local.latent.defined())
+    out.latent =
+        local.latent.is_same(local.mean) ? out.mean : dist::gather_rows(local.latent, rows);
+  return out;
+}
+}  // namespace
+
+LossOutput RetrievalModel::loss_on(const data::Batch& batch, bool global_batch) {
   LossInputs inputs;
   inputs.motion = motion->encode(batch.motions);
   inputs.text = text->encode(batch.captions);
   inputs.motions = &batch.motions;
+  const bool gather = global_batch && dist::active();
+  torch::Tensor caption_embeddings;
   if (similarity) {
+    // The similarity of the global batch's captions (a model like tfidf depends on the whole set
+    // it is given, as in one process).
     torch::NoGradGuard no_grad;
-    torch::Tensor e = similarity->embed(batch.captions).to(batch.motions.features.device());
-    inputs.caption_similarity = torch::matmul(e, e.t()).to(torch::kFloat);
+    caption_embeddings =
+        similarity->embed(gather ? dist::gather_strings(batch.captions) : batch.captions)
+            .to(batch.motions.features.device());
   }
+  MotionBatch global_motions;
+  if (gather) {
+    const dist::RowLayout rows = dist::row_layout(batch.motions.features.size(0));
+    inputs.motion = gather_embedding(inputs.motion, rows);
+    inputs.text = gather_embedding(inputs.text, rows);
+    // Padded to the longest motion of the global batch, as one process's collate pads it.
+    global_motions.features = dist::gather_rows(batch.motions.features, rows, /*pad_dim1=*/true);
+    global_motions.mask = dist::gather_rows(batch.motions.mask, rows, /*pad_dim1=*/true);
+    global_motions.lengths = dist::gather_rows(batch.motions.lengths, rows);
+    inputs.motions = &global_motions;
+  }
+  if (caption_embeddings.defined())
+    inputs.caption_similarity =
+        torch::matmul(caption_embeddings, caption_embeddings.t()).to(torch::kFloat);
   return loss->compute(inputs);
 }
 
 EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
-                          int64_t batch_size, torch::Device device) {
+                          int64_t batch_size, torch::Device device, bool shard_across_ranks) {
   torch::NoGradGuard no_grad;
   model.train(false);
   EncodedSet out;
   out.captions = dataset.eval_captions();
   out.ids = dataset.ids();
+  const bool sharded = shard_across_ranks && dist::active();
   std::vector<torch::Tensor> texts, motions;
+  int64_t batch_index = 0;
   for (size_t begin = 0; begin < dataset.size(); begin += static_cast<size_t>(batch_size)) {
     const size_t end = std::min(dataset.size(), begin + static_cast<size_t>(batch_size));
     std::vector<data::Sample> samples;
@@ -132,12 +175,23 @@ EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& 
       captions.push_back(samples.back().caption);
       out.frames.push_back(samples.back().motion.size(0));
     }
-    motions.push_back(model.motion->encode(data::collate(samples, device)).mean.to(torch::kFloat));
-    texts.push_back(model.text->encode(captions).mean.to(torch::kFloat));
+    if (sharded && batch_index++ % dist::world_size() != dist::rank()) {
+      const auto rows = static_cast<int64_t>(end - begin);
+      motions.push_back(torch::zeros({rows, model.motion->embedding_dim()}));
+      texts.push_back(torch::zeros({rows, model.text->embedding_dim()}));
+      continue;
+    }
+    motions.push_back(
+        model.motion->encode(data::collate(samples, device)).mean.to(torch::kFloat).cpu());
+    texts.push_back(model.text->encode(captions).mean.to(torch::kFloat).cpu());
   }
   MOTLAB_CHECK(!texts.empty(), "cannot evaluate on an empty dataset");
-  out.text = torch::cat(texts).cpu();
-  out.motion = torch::cat(motions).cpu();
+  out.text = torch::cat(texts);
+  out.motion = torch::cat(motions);
+  if (sharded) {
+    std::vector<torch::Tensor> both{out.text, out.motion};
+    dist::all_reduce_sum(both);
+  }
   return out;
 }
 
@@ -176,7 +230,18 @@ const OptionSchema& trainer_option_schema() {
         .option<int64_t>("max_batches_per_epoch", d.max_batches_per_epoch, "0 = whole epoch")
         .option<int64_t>("prefetch", static_cast<int64_t>(d.prefetch), "batches prepared ahead")
         .option<bool>("shuffle", d.shuffle, "shuffle the training pairs every epoch")
-        .option<bool>("drop_last", d.drop_last, "drop the last incomplete batch");
+        .option<bool>("drop_last", d.drop_last, "drop the last incomplete batch")
+        .option<int64_t>("nproc_per_node", d.nproc_per_node,
+                         "data-parallel ranks motlab starts on this host when no launcher "
+                         "(torchrun, srun) did; batch_size is the global batch")
+        .option<std::string>("dist_backend", d.dist_backend,
+                             "data-parallel backend: auto (nccl on CUDA, gloo on CPU) | gloo | "
+                             "nccl")
+        .option<double>("dist_timeout_s", d.dist_timeout_s,
+                        "seconds a rank waits for the others (rendezvous, each collective)")
+        .option<std::string>("negatives", d.negatives,
+                             "data parallel: global (the loss sees every rank's pairs: 2 ranks x "
+                             "16 = 1 x 32) | local (each rank's own pairs only)");
   }();
   return schema;
 }
@@ -209,6 +274,19 @@ TrainerOptions trainer_options_from(const Config& node) {
   t.prefetch = static_cast<size_t>(prefetch);
   t.shuffle = o.get<bool>("shuffle");
   t.drop_last = o.get<bool>("drop_last");
+  t.nproc_per_node = o.get<int64_t>("nproc_per_node");
+  MOTLAB_CHECK(t.nproc_per_node >= 1 && t.nproc_per_node <= 1024, o.describe("nproc_per_node"),
+               ": must be between 1 and 1024, got ", t.nproc_per_node);
+  t.dist_backend = o.get<std::string>("dist_backend");
+  MOTLAB_CHECK(t.dist_backend == "auto" || t.dist_backend == "gloo" || t.dist_backend == "nccl",
+               o.describe("dist_backend"), ": expected auto, gloo or nccl, got '", t.dist_backend,
+               "'");
+  t.dist_timeout_s = o.get<double>("dist_timeout_s");
+  MOTLAB_CHECK(t.dist_timeout_s > 0, o.describe("dist_timeout_s"), ": must be > 0, got ",
+               t.dist_timeout_s);
+  t.negatives = o.get<std::string>("negatives");
+  MOTLAB_CHECK(t.negatives == "global" || t.negatives == "local", o.describe("negatives"),
+               ": expected global or local, got '", t.negatives, "'");
   const std::string where = node.describe();
   MOTLAB_CHECK(t.epochs > 0, where, ": epochs must be > 0, got ", t.epochs);
   MOTLAB_CHECK(t.batch_size > 0 && t.eval_batch_size > 0, where, ": batch sizes must be > 0");
@@ -241,6 +319,9 @@ std::string Trainer::best_checkpoint() const { return options_.dir + "/checkpoin
 TrainResult Trainer::fit() {
   data::BatchLoader loader(train_, options_.batch_size, options_.shuffle, options_.drop_last,
                            derive_seed(seed_, "train/loader"), device_, options_.prefetch);
+  if (dist::active()) loader.shard(dist::rank(), dist::world_size());
+  const bool global_negatives = options_.negatives == "global";
+  const bool primary = dist::is_primary();
   int64_t batches = loader.batches_per_epoch();
   if (options_.max_batches_per_epoch > 0)
     batches = std::min(batches, options_.max_batches_per_epoch);
@@ -271,12 +352,24 @@ TrainResult Trainer::fit() {
   } else if (options_.resume) {
     log::info("train", "resume requested but " + last_checkpoint() + " is absent: starting fresh");
   }
+  if (dist::active()) {
+    // One start on every rank: rank 0's trained parameters and buffers (frozen pretrained
+    // weights are loaded from the same files everywhere).
+    std::vector<torch::Tensor> shared = parameters;
+    for (const auto& [name, module] : model_.modules())
+      for (const auto& b : module->buffers()) shared.push_back(b);
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> values;
+    for (auto& t : shared) values.push_back(t.detach());
+    dist::broadcast(values, 0);
+  }
   for (const auto& row : state.history)
-    if (epoch_row_) epoch_row_(row);
+    if (epoch_row_ && primary) epoch_row_(row);
 
   TrainResult result;
   const bool autocast = options_.bf16 && device_.is_cuda();
   double wait_total = 0, step_time_total = 0;
+  const double communication_before = dist::communication_seconds();
   int64_t steps_timed = 0;
 
   while (!state.finished && state.epoch < options_.epochs) {
@@ -302,7 +395,7 @@ TrainResult Trainer::fit() {
       LossOutput out;
       {
         AutocastGuard guard(autocast);
-        out = model_.loss_on(batch);
+        out = model_.loss_on(batch, global_negatives);
       }
       MOTLAB_CHECK(std::isfinite(out.total.item<double>()), "trainer: loss is not finite at epoch ",
                    epoch + 1, " batch ", state.batch_in_epoch + 1);
@@ -314,6 +407,7 @@ TrainResult Trainer::fit() {
       const bool boundary =
           state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches;
       if (boundary) {
+        dist::average_gradients(parameters);
         if (options_.grad_clip > 0)
           torch::nn::utils::clip_grad_norm_(parameters, options_.grad_clip);
         set_lr(optimizer, options_.lr * lr_factor(schedule, state.optimizer_steps));
@@ -326,7 +420,7 @@ TrainResult Trainer::fit() {
       ++steps_timed;
       progress.update(1, {{"loss", loss_sum / loss_count}});
       // Stop only between optimizer steps so no accumulated gradient is lost.
-      if (boundary && interrupt_requested() && state.batch_in_epoch < batches) {
+      if (boundary && stop_requested() && state.batch_in_epoch < batches) {
         interrupted = true;
         break;
       }
@@ -335,7 +429,8 @@ TrainResult Trainer::fit() {
     const double epoch_wait = loader.wait_seconds() - wait_before;
     wait_total += epoch_wait;
     if (interrupted) {
-      save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+      if (primary)
+        save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
       log::info("train", "interrupted at epoch " + std::to_string(epoch + 1) + " batch " +
                              std::to_string(state.batch_in_epoch) + "; saved " + last_checkpoint());
       result.interrupted = true;
@@ -343,7 +438,9 @@ TrainResult Trainer::fit() {
     }
 
     std::map<std::string, double> row =
-        retrieval_scores(encode_dataset(model_, val_, options_.eval_batch_size, device_), "val/");
+        retrieval_scores(encode_dataset(model_, val_, options_.eval_batch_size, device_,
+                                        /*shard_across_ranks=*/true),
+                         "val/");
     row["epoch"] = static_cast<double>(epoch + 1);
     row["step"] = static_cast<double>(state.optimizer_steps);
     row["lr"] = options_.lr * lr_factor(schedule, std::max<int64_t>(0, state.optimizer_steps - 1));
@@ -358,7 +455,7 @@ TrainResult Trainer::fit() {
                            std::to_string(monitored->second) + ", data wait " +
                            std::to_string(row["data_wait_ms_per_step"]) + " ms/step");
     state.history.push_back(row);
-    if (epoch_row_) epoch_row_(row);
+    if (epoch_row_ && primary) epoch_row_(row);
     state.epoch = epoch + 1;
     state.batch_in_epoch = 0;
     state.loss_sum = 0;
@@ -379,10 +476,13 @@ TrainResult Trainer::fit() {
                              std::to_string(state.bad_epochs) + " epochs");
     }
     if (state.epoch >= options_.epochs) state.finished = true;
-    if (state.best_epoch == epoch + 1)
-      save_checkpoint(best_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
-    save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
-    if (interrupt_requested()) {
+    if (primary) {
+      if (state.best_epoch == epoch + 1)
+        save_checkpoint(best_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+      save_checkpoint(last_checkpoint(), {checkpoint.modules, &optimizer, true, state.to_json()});
+    }
+    dist::barrier();  // the checkpoint is complete before any rank goes on (or stops)
+    if (stop_requested()) {
       result.interrupted = !state.finished;
       break;
     }
@@ -394,6 +494,8 @@ TrainResult Trainer::fit() {
   result.best_metrics = state.best_metrics;
   result.data_wait_s_per_step = steps_timed ? wait_total / steps_timed : 0.0;
   result.seconds_per_step = steps_timed ? step_time_total / steps_timed : 0.0;
+  result.communication_s_per_step =
+      steps_timed ? (dist::communication_seconds() - communication_before) / steps_timed : 0.0;
   return result;
 }
 

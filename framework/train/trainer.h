@@ -32,7 +32,10 @@ struct RetrievalModel {
   std::vector<torch::Tensor> trainable_parameters() const;
   // name -> module for checkpoints ("text_encoder", "motion_encoder", "loss").
   std::map<std::string, std::shared_ptr<torch::nn::Module>> modules() const;
-  LossOutput loss_on(const data::Batch& batch);
+  // With `global_batch` in a data-parallel group, the loss sees the whole global batch (every
+  // rank's embeddings, gathered with their gradient; motions and caption similarity likewise):
+  // negatives come from all ranks. Encoder `tokens` are not gathered.
+  LossOutput loss_on(const data::Batch& batch, bool global_batch = false);
 };
 
 // Embeddings of every pair of a dataset (its evaluation captions), in dataset order.
@@ -43,8 +46,12 @@ struct EncodedSet {
   std::vector<std::string> ids;
   std::vector<int64_t> frames;  // length of each motion
 };
+// `shard_across_ranks`: in a data-parallel group, batch b is encoded by rank b % world and the
+// rows are summed across ranks (exact: the others hold zeros), so every rank gets the same
+// embeddings one process would; every rank must call it.
 EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
-                          int64_t batch_size, torch::Device device);
+                          int64_t batch_size, torch::Device device,
+                          bool shard_across_ranks = false);
 
 // Retrieval metrics (all pairs, TMR's definition) under `prefix` ("val/", "test/") plus
 // "<prefix>rsum" = sum of R@1, R@5, R@10 in both directions.
@@ -70,6 +77,11 @@ struct TrainerOptions {
   bool shuffle = true;
   bool drop_last = true;
   std::string dir;  // output directory (checkpoints/ under it)
+  // Data parallel (framework/dist): read by the runner, which starts the ranks and the group.
+  int64_t nproc_per_node = 1;         // ranks motlab starts itself when no launcher did
+  std::string dist_backend = "auto";  // auto | gloo | nccl
+  double dist_timeout_s = 600;        // rendezvous and collectives
+  std::string negatives = "global";   // global: negatives from every rank's pairs | local
 };
 
 // The declared options of a `trainer` node (configs/trainer/*.yaml; keys as in TrainerOptions,
@@ -87,6 +99,7 @@ struct TrainResult {
   std::map<std::string, double> best_metrics;  // validation metrics of the best epoch
   double data_wait_s_per_step = 0;             // mean time the loop waited for a batch
   double seconds_per_step = 0;                 // mean wall time of one micro-batch step
+  double communication_s_per_step = 0;         // of which in collectives (data parallel)
 };
 
 class Trainer {
