@@ -112,14 +112,14 @@ class SlurmLauncher : public Launcher {
                    " is still ", job.status, " in SLURM as ", job.scheduler_id,
                    ": wait for it (motlab sweep status ", sweep.sweep_dir, ") or scancel it");
     // Everything that did not finish is (re-)submitted.
-    std::vector<Job*> todo;
+    std::vector<Job*> to_submit;
     for (Job& job : jobs) {
       if (job.status == "ok" || job.status == "skipped") continue;
       job.status = "pending";
-      todo.push_back(&job);
+      to_submit.push_back(&job);
     }
-    if (todo.empty()) return;
-    const std::string script = write_script(todo, sweep);
+    if (to_submit.empty()) return;
+    const std::string script = write_script(to_submit, sweep);
     std::string output;
     const int rc = capture({"sbatch", "--parsable", script}, &output);
     MOTLAB_CHECK(
@@ -130,12 +130,12 @@ class SlurmLauncher : public Launcher {
       array_id.resize(semicolon);  // "<id>;<cluster>"
     const size_t newline = array_id.rfind('\n');
     if (newline != std::string::npos) array_id = array_id.substr(newline + 1);
-    for (Job* job : todo) {
+    for (Job* job : to_submit) {
       job->scheduler_id = array_id + "_" + std::to_string(job->number);
       job->status = "submitted";
       job->reason.clear();
     }
-    log::info("slurm", "submitted job array " + array_id + " (" + std::to_string(todo.size()) +
+    log::info("slurm", "submitted job array " + array_id + " (" + std::to_string(to_submit.size()) +
                            " jobs, at most " + std::to_string(options_.array_parallelism) +
                            " at once): " + script);
     if (sweep.on_change) sweep.on_change();
@@ -147,13 +147,14 @@ class SlurmLauncher : public Launcher {
     while (true) {
       refresh(jobs, sweep);
       int active = 0, running = 0;
-      for (const Job* job : todo) {
+      for (const Job* job : to_submit) {
         active += !final_status(job->status);
         running += job->status == "running";
       }
-      const std::string line =
-          std::to_string(running) + " running, " + std::to_string(active - running) + " queued, " +
-          std::to_string(todo.size() - active) + " finished of " + std::to_string(todo.size());
+      const std::string line = std::to_string(running) + " running, " +
+                               std::to_string(active - running) + " queued, " +
+                               std::to_string(to_submit.size() - active) + " finished of " +
+                               std::to_string(to_submit.size());
       if (line != last_line) log::info("slurm", array_id + ": " + line);
       last_line = line;
       if (active == 0) break;
@@ -256,14 +257,14 @@ class SlurmLauncher : public Launcher {
                            (job.reason.empty() ? "" : ": " + job.reason));
   }
 
-  std::string write_script(const std::vector<Job*>& todo, const SweepLaunch& sweep) {
+  std::string write_script(const std::vector<Job*>& to_submit, const SweepLaunch& sweep) {
     const std::string folder = sweep.sweep_dir + "/slurm";
     make_dirs(folder);
     int submission = 0;
     while (file_exists(folder + "/submit_" + std::to_string(submission) + ".sbatch")) ++submission;
     const std::string path = folder + "/submit_" + std::to_string(submission) + ".sbatch";
     std::string indices;
-    for (const Job* job : todo)
+    for (const Job* job : to_submit)
       indices += (indices.empty() ? "" : ",") + std::to_string(job->number);
     std::ostringstream s;
     s << "#!/bin/bash\n";
@@ -294,7 +295,7 @@ class SlurmLauncher : public Launcher {
     s << "set -eo pipefail\n";
     for (const auto& line : options_.setup) s << line << "\n";
     s << "case \"$SLURM_ARRAY_TASK_ID\" in\n";
-    for (const Job* job : todo) {
+    for (const Job* job : to_submit) {
       s << "  " << job->number << ") args=(";
       bool first = true;
       for (const auto& a : job_arguments(*job, sweep.launch)) {

@@ -66,13 +66,24 @@ std::vector<std::string> job_arguments(const Job& job, const JobLaunch& launch) 
   return args;
 }
 
+namespace {
+// argv for execv of this executable as `motlab <job_arguments>`; built before fork (no
+// allocation in the child).
+struct ExecArguments {
+  ExecArguments(const Job& job, const JobLaunch& launch) : args{"motlab"} {
+    for (auto& a : job_arguments(job, launch)) args.push_back(a);
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+  }
+  ExecArguments(const ExecArguments&) = delete;  // argv points into args
+  std::vector<std::string> args;
+  std::vector<char*> argv;
+};
+}  // namespace
+
 pid_t start_job_process(const Job& job, const JobLaunch& launch) {
   make_dirs(job.dir);
-  std::vector<std::string> args{"motlab"};
-  for (auto& a : job_arguments(job, launch)) args.push_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  const ExecArguments exec(job, launch);
   const std::string console = job.dir + "/console.txt";
   const pid_t pid = ::fork();
   MOTLAB_CHECK(pid >= 0, "cannot start job ", job.name, ": fork failed (", std::strerror(errno),
@@ -84,7 +95,7 @@ pid_t start_job_process(const Job& job, const JobLaunch& launch) {
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
     }
-    ::execv("/proc/self/exe", argv.data());
+    ::execv("/proc/self/exe", exec.argv.data());
     ::_exit(127);
   }
   return pid;
@@ -93,11 +104,7 @@ pid_t start_job_process(const Job& job, const JobLaunch& launch) {
 std::string run_local_ranks(const Job& job, const JobLaunch& launch, int nproc) {
   MOTLAB_CHECK(nproc >= 1, "nproc_per_node must be >= 1, got ", nproc);
   make_dirs(job.dir);
-  std::vector<std::string> args{"motlab"};
-  for (auto& a : job_arguments(job, launch)) args.push_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  const ExecArguments exec(job, launch);
   // Ctrl-C or SIGTERM here must not kill this process first: its ranks would die with it
   // (PR_SET_PDEATHSIG) before saving; it forwards SIGTERM and waits instead.
   install_interrupt_handler();
@@ -117,7 +124,7 @@ std::string run_local_ranks(const Job& job, const JobLaunch& launch, int nproc) 
       ::setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
       ::setenv("MASTER_ADDR", "127.0.0.1", 1);
       ::setenv("MASTER_PORT", port.c_str(), 1);
-      ::execv("/proc/self/exe", argv.data());
+      ::execv("/proc/self/exe", exec.argv.data());
       ::_exit(127);
     }
     ranks[pid] = r;
