@@ -91,7 +91,7 @@ TEST_F(Slurm, CancelledJobIsRecordedAndTheResumeSubmitsOnlyIt) {
   const std::string victim = jobs.at(1).get<std::string>("scheduler_id");
   // Cancel job 1 once it runs.
   bool running = false;
-  for (int k = 0; k < 200 && !running; ++k) {
+  for (int k = 0; k < 600 && !running; ++k) {
     std::string queue;
     run_command("squeue -h -r -o '%i %T'", &queue);
     running = queue.find(victim + " RUNNING") != std::string::npos;
