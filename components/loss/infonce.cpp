@@ -16,6 +16,7 @@ class InfoNceLoss : public Loss {
     out.parts["infonce"] = out.total.item<double>();
     return out;
   }
+  bool needs_motions() const override { return false; }
 
  private:
   double temperature_;

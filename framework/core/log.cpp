@@ -4,21 +4,27 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <iostream>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace motlab::log {
 namespace {
 std::mutex g_mutex;
 Level g_level = Level::kInfo;
 std::ofstream g_file;
+std::string g_prefix;
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "D";
-    case Level::kInfo: return "I";
-    case Level::kWarn: return "W";
-    case Level::kError: return "E";
+    case Level::kDebug:
+      return "D";
+    case Level::kInfo:
+      return "I";
+    case Level::kWarn:
+      return "W";
+    case Level::kError:
+      return "E";
   }
   return "?";
 }
@@ -33,6 +39,11 @@ void set_file(const std::string& path) {
   if (!path.empty()) g_file.open(path, std::ios::app);
 }
 
+void set_prefix(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_prefix = prefix;
+}
+
 void write(Level level, const std::string& tag, const std::string& message) {
   if (level < g_level) return;
   const auto now = std::chrono::system_clock::now();
@@ -42,9 +53,15 @@ void write(Level level, const std::string& tag, const std::string& message) {
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::cerr << stamp << " " << level_name(level) << " [" << tag << "] " << message << "\n";
+  const std::string line = std::string(stamp) + " " + level_name(level) + " " + g_prefix + "[" +
+                           tag + "] " + message + "\n";
+  for (size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
+    if (n <= 0) break;  // stderr closed: the file below still gets the line
+    done += static_cast<size_t>(n);
+  }
   if (g_file.is_open()) {
-    g_file << stamp << " " << level_name(level) << " [" << tag << "] " << message << "\n";
+    g_file << line;
     g_file.flush();
   }
 }

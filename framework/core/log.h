@@ -12,6 +12,9 @@ void set_level(Level level);
 Level level();
 // Mirror every line into this file (append); empty path stops mirroring.
 void set_file(const std::string& path);
+// Prepended to every line, e.g. "rank 1 " on a data-parallel job's other ranks; "" = none.
+void set_prefix(const std::string& prefix);
+// One line; written with one system call, so processes sharing a terminal do not interleave.
 void write(Level level, const std::string& tag, const std::string& message);
 
 inline void info(const std::string& tag, const std::string& message) {
@@ -46,5 +49,4 @@ class Line {
 
 }  // namespace motlab::log
 
-#define MOTLAB_LOG(level_name, tag) \
-  ::motlab::log::Line(::motlab::log::Level::k##level_name, tag)
+#define MOTLAB_LOG(level_name, tag) ::motlab::log::Line(::motlab::log::Level::k##level_name, tag)

@@ -27,15 +27,42 @@ RowLayout row_layout(int64_t local_rows);  // one all-gather of the counts (triv
 // Returns [begin, end) of `rank`'s rows.
 std::pair<int64_t, int64_t> shard_of(int64_t global_rows, int rank, int world);
 
-// [total, D1max, ...] from this rank's [rows, D1, ...]: the other ranks' rows as they sent them,
-// this rank's rows as `local` itself (so its gradient flows back, scaled by world_size). With
-// `pad_dim1`, dim 1 may differ across ranks and is zero/`false`-padded to the longest (as collate
-// pads a batch); bool tensors travel as uint8.
-torch::Tensor gather_rows(const torch::Tensor& local, const RowLayout& layout,
-                          bool pad_dim1 = false);
+// Gathers pieces of this rank's share of the global batch (tensors whose dim 0 is this rank's
+// rows, and string lists) in two collectives however many pieces there are: one all-gather of
+// every piece's shape, then one of all their bytes in a single buffer. Every rank adds the same
+// kinds of piece (dtype, dims) in the same order; a mismatch is an error naming both ranks.
+class BatchGather {
+ public:
+  // `pad_dim1`: dim 1 may differ across ranks and is zero/false-padded to the longest (as collate
+  // pads a batch). Returns the piece's index.
+  size_t add(const torch::Tensor& local, bool pad_dim1 = false);
+  size_t add(const std::vector<std::string>& local);  // strings without NUL bytes
+  void run();  // the two collectives; alone (no group), nothing
+  // [total, D1max, ...] from this rank's [rows, D1, ...]: the other ranks' rows as they sent
+  // them, this rank's rows as `local` itself (so its gradient flows back, scaled by world_size).
+  torch::Tensor tensor(size_t piece) const;
+  std::vector<std::string> strings(size_t piece) const;  // every rank's, in rank order
+  RowLayout layout(size_t piece) const;                  // rows of tensor `piece` per rank
 
-// Every rank's strings in rank order (the global batch's captions); alone, `local`.
-std::vector<std::string> gather_strings(const std::vector<std::string>& local);
+ private:
+  enum class Kind : int64_t { kTensor = 0, kPaddedTensor = 1, kStrings = 2 };
+  struct Piece {
+    Kind kind;
+    torch::Tensor local;             // tensors: as added; strings: their bytes [n] uint8 (CPU)
+    std::vector<std::string> texts;  // strings: as added
+  };
+  torch::Tensor received(int rank, size_t piece) const;  // rank's piece as it sent it
+  const Piece& piece_at(size_t piece) const;
+
+  std::vector<Piece> pieces_;
+  bool ran_ = false;
+  // After run(): shapes_[rank][piece], every rank's byte offset of each piece in its slot of
+  // all_ [world * slot_bytes_] uint8.
+  std::vector<std::vector<std::vector<int64_t>>> shapes_;
+  std::vector<std::vector<int64_t>> offsets_;
+  int64_t slot_bytes_ = 0;
+  torch::Tensor all_;
+};
 
 // Standard normal noise shaped like `local` [rows, ...]: alone, randn_like(local); in a group,
 // this rank's rows of one draw for the global batch, so the noise does not depend on how the

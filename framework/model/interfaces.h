@@ -74,6 +74,9 @@ struct LossOutput {
 class Loss : public torch::nn::Module {
  public:
   virtual LossOutput compute(const LossInputs& inputs) = 0;
+  // Whether compute() reads LossInputs::motions (a reconstruction loss does). When false the
+  // trainer passes none, and data-parallel training does not gather the global batch's motions.
+  virtual bool needs_motions() const { return true; }
   virtual ~Loss() = default;
 };
 

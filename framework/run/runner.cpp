@@ -26,6 +26,7 @@
 #include "framework/run/job_scheduler.h"
 #include "framework/run/launcher.h"
 #include "framework/run/task.h"
+#include "framework/train/trainer.h"
 
 namespace motlab {
 namespace fs = std::filesystem;
@@ -291,12 +292,22 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
   // picks the run directory and writes into it.
   const dist::Placement placement = dist::placement_from_environment();
   const auto nproc_per_node = provisional.get<int64_t>("trainer.nproc_per_node", 1);
+  // A data-parallel run's settings are checked before any rank starts (a bad one would
+  // otherwise reach every rank's rendezvous first).
+  train::TrainerOptions parallel;
+  if ((placement.world_size > 1 || nproc_per_node > 1) && provisional.has("trainer"))
+    parallel = train::trainer_options_from(provisional["trainer"]);
   if (placement.world_size > 1) {
     dist::GroupOptions group;
-    group.backend = provisional.get<std::string>("trainer.dist_backend", "auto");
-    group.timeout_s = provisional.get<double>("trainer.dist_timeout_s", 600.0);
+    group.backend = parallel.dist_backend;
+    group.timeout_s = parallel.dist_timeout_s;
     torch::Device device = resolve_device(provisional.get<std::string>("device", "auto"));
     dist::initialize(placement, group, device);
+    if (!dist::is_primary()) {
+      // Rank 0 reports the run; the others only say what went wrong, and which rank they are.
+      log::set_prefix("rank " + std::to_string(dist::rank()) + " ");
+      if (log::level() < log::Level::kWarn) log::set_level(log::Level::kWarn);
+    }
   }
   struct GroupShutdown {
     ~GroupShutdown() { dist::shutdown(); }

@@ -31,11 +31,11 @@ std::vector<char32_t> code_points(const std::string& utf8) {
   return out;
 }
 
-torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const NgramOptions& options) {
+std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& sentences,
+                                                const NgramOptions& options) {
   MOTLAB_CHECK(options.min_n >= 1 && options.max_n >= options.min_n && options.buckets > 0,
                "char n-grams: need 1 <= min_n <= max_n and buckets > 0");
-  torch::Tensor counts = torch::zeros({static_cast<int64_t>(sentences.size()), options.buckets});
-  auto access = counts.accessor<float, 2>();
+  std::vector<std::vector<int64_t>> out(sentences.size());
   for (size_t row = 0; row < sentences.size(); ++row) {
     std::vector<char32_t> text = code_points(" " + sentences[row] + " ");
     for (int64_t n = options.min_n; n <= options.max_n; ++n) {
@@ -45,10 +45,19 @@ torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const Ngra
           hash ^= static_cast<uint64_t>(text[start + j]);
           hash *= 1099511628211ull;
         }
-        access[row][static_cast<int64_t>(hash % static_cast<uint64_t>(options.buckets))] += 1.0f;
+        out[row].push_back(static_cast<int64_t>(hash % static_cast<uint64_t>(options.buckets)));
       }
     }
   }
+  return out;
+}
+
+torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const NgramOptions& options) {
+  const auto buckets = ngram_buckets(sentences, options);
+  torch::Tensor counts = torch::zeros({static_cast<int64_t>(sentences.size()), options.buckets});
+  auto access = counts.accessor<float, 2>();
+  for (size_t row = 0; row < buckets.size(); ++row)
+    for (int64_t bucket : buckets[row]) access[row][bucket] += 1.0f;
   return counts;
 }
 

@@ -17,6 +17,10 @@ struct NgramOptions {
 // Unicode code points of a UTF-8 string (invalid bytes map to U+FFFD).
 std::vector<char32_t> code_points(const std::string& utf8);
 
+// The bucket of every n-gram occurrence of each sentence (repeats kept), in the order below.
+std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& sentences,
+                                                const NgramOptions& options);
+
 // Counts [N, buckets] (float32) of the n-grams of " " + sentence + " " (space-padded so that
 // word starts and ends are features), n in [min_n, max_n], hashed with FNV-1a.
 torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const NgramOptions& options);

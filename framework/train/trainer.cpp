@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "framework/config/config.h"
 #include "framework/core/autocast.h"
@@ -113,13 +114,30 @@ std::map<std::string, std::shared_ptr<torch::nn::Module>> RetrievalModel::module
 }
 
 namespace {
-Embedding gather_embedding(const Embedding& local, const dist::RowLayout& rows) {
+// An embedding's pieces in a BatchGather (latent is mean's piece when it is the same tensor).
+struct EmbeddingPieces {
+  size_t mean = 0;
+  std::optional<size_t> logvar, latent;
+};
+
+EmbeddingPieces add_embedding(dist::BatchGather& gather, const Embedding& local) {
+  EmbeddingPieces pieces;
+  pieces.mean = gather.add(local.mean);
+  if (local.logvar.defined()) pieces.logvar = gather.add(local.logvar);
+  if (local.latent.defined() && !local.latent.is_same(local.mean))
+    pieces.latent = gather.add(local.latent);
+  return pieces;
+}
+
+Embedding gathered_embedding(const dist::BatchGather& gather, const EmbeddingPieces& pieces,
+                             const Embedding& local) {
   Embedding out;
-  out.mean = dist::gather_rows(local.mean, rows);
-  if (local.logvar.defined()) out.logvar = dist::gather_rows(local.logvar, rows);
-  if (local.latent.defined())
-    out.latent =
-        local.latent.is_same(local.mean) ? out.mean : dist::gather_rows(local.latent, rows);
+  out.mean = gather.tensor(pieces.mean);
+  if (pieces.logvar) out.logvar = gather.tensor(*pieces.logvar);
+  if (pieces.latent)
+    out.latent = gather.tensor(*pieces.latent);
+  else if (local.latent.defined())
+    out.latent = out.mean;
   return out;
 }
 }  // namespace
@@ -128,31 +146,47 @@ LossOutput RetrievalModel::loss_on(const data::Batch& batch, bool global_batch) 
   LossInputs inputs;
   inputs.motion = motion->encode(batch.motions);
   inputs.text = text->encode(batch.captions);
-  inputs.motions = &batch.motions;
-  const bool gather = global_batch && dist::active();
-  torch::Tensor caption_embeddings;
+  const bool with_motions = loss->needs_motions();
+  if (with_motions) inputs.motions = &batch.motions;
+  const std::vector<std::string>* captions = &batch.captions;
+  std::vector<std::string> global_captions;
+  MotionBatch global_motions;
+  if (global_batch && dist::active()) {
+    // The global batch in two collectives (shapes, then every piece's bytes at once).
+    dist::BatchGather gather;
+    const EmbeddingPieces motion_pieces = add_embedding(gather, inputs.motion);
+    const EmbeddingPieces text_pieces = add_embedding(gather, inputs.text);
+    std::optional<size_t> caption_piece, features_piece, mask_piece, lengths_piece;
+    if (similarity) caption_piece = gather.add(batch.captions);
+    if (with_motions) {
+      // Padded to the longest motion of the global batch, as one process's collate pads it.
+      features_piece = gather.add(batch.motions.features, /*pad_dim1=*/true);
+      mask_piece = gather.add(batch.motions.mask, /*pad_dim1=*/true);
+      lengths_piece = gather.add(batch.motions.lengths);
+    }
+    gather.run();
+    inputs.motion = gathered_embedding(gather, motion_pieces, inputs.motion);
+    inputs.text = gathered_embedding(gather, text_pieces, inputs.text);
+    if (caption_piece) {
+      global_captions = gather.strings(*caption_piece);
+      captions = &global_captions;
+    }
+    if (with_motions) {
+      global_motions.features = gather.tensor(*features_piece);
+      global_motions.mask = gather.tensor(*mask_piece);
+      global_motions.lengths = gather.tensor(*lengths_piece);
+      inputs.motions = &global_motions;
+    }
+  }
   if (similarity) {
     // The similarity of the global batch's captions (a model like tfidf depends on the whole set
     // it is given, as in one process).
     torch::NoGradGuard no_grad;
-    caption_embeddings =
-        similarity->embed(gather ? dist::gather_strings(batch.captions) : batch.captions)
-            .to(batch.motions.features.device());
-  }
-  MotionBatch global_motions;
-  if (gather) {
-    const dist::RowLayout rows = dist::row_layout(batch.motions.features.size(0));
-    inputs.motion = gather_embedding(inputs.motion, rows);
-    inputs.text = gather_embedding(inputs.text, rows);
-    // Padded to the longest motion of the global batch, as one process's collate pads it.
-    global_motions.features = dist::gather_rows(batch.motions.features, rows, /*pad_dim1=*/true);
-    global_motions.mask = dist::gather_rows(batch.motions.mask, rows, /*pad_dim1=*/true);
-    global_motions.lengths = dist::gather_rows(batch.motions.lengths, rows);
-    inputs.motions = &global_motions;
-  }
-  if (caption_embeddings.defined())
+    const torch::Tensor caption_embeddings =
+        similarity->embed(*captions).to(batch.motions.features.device());
     inputs.caption_similarity =
         torch::matmul(caption_embeddings, caption_embeddings.t()).to(torch::kFloat);
+  }
   return loss->compute(inputs);
 }
 

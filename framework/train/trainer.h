@@ -33,8 +33,9 @@ struct RetrievalModel {
   // name -> module for checkpoints ("text_encoder", "motion_encoder", "loss").
   std::map<std::string, std::shared_ptr<torch::nn::Module>> modules() const;
   // With `global_batch` in a data-parallel group, the loss sees the whole global batch (every
-  // rank's embeddings, gathered with their gradient; motions and caption similarity likewise):
-  // negatives come from all ranks. Encoder `tokens` are not gathered.
+  // rank's embeddings, gathered with their gradient; the caption similarity of all its
+  // captions; its motions when the loss needs_motions()): negatives come from all ranks.
+  // Encoder `tokens` are not gathered.
   LossOutput loss_on(const data::Batch& batch, bool global_batch = false);
 };
 

@@ -488,6 +488,65 @@ std::vector<Case> catalogue() {
         const auto m = nlohmann::json::parse(motlab::read_file(d + "/run/metrics.json"));
         EXPECT_EQ(m["status"], "failed");
       });
+  const char* parallel = "Data-parallel runs and clusters";
+  add(parallel, "an unknown data-parallel backend",
+      [](const Env& e, const std::string& d) {
+        return quick_train(e) + " trainer.dist_backend=mpi run.dir=" + d + "/run";
+      },
+      {"key 'trainer.dist_backend'", "expected auto, gloo or nccl, got 'mpi'"});
+  add(parallel, "trainer.nproc_per_node=0",
+      [](const Env& e, const std::string& d) {
+        return quick_train(e) + " trainer.nproc_per_node=0 run.dir=" + d + "/run";
+      },
+      {"key 'trainer.nproc_per_node'", "must be between 1 and 1024, got 0"});
+  add(
+      parallel, "a rank timeout of 0 s",
+      [](const Env& e, const std::string& d) {
+        return quick_train(e) + " trainer.nproc_per_node=2 trainer.dist_timeout_s=0 run.dir=" + d +
+               "/run";
+      },
+      {"key 'trainer.dist_timeout_s'", "must be > 0, got 0"}, false,
+      [](const Env&, const std::string& d) {
+        EXPECT_FALSE(fs::exists(d + "/run")) << "no rank should have started";
+      });
+  add(parallel, "a global batch smaller than the ranks",
+      [](const Env& e, const std::string& d) {
+        return quick_train(e) + " trainer.nproc_per_node=2 trainer.batch_size=1 run.dir=" + d +
+               "/run";
+      },
+      {"trainer.batch_size 1 is the global batch: it must be >= the 2 ranks"});
+  add(parallel, "a WORLD_SIZE that is not a number",
+      [](const Env& e, const std::string& d) {
+        return "RANK=0 WORLD_SIZE=two " + e.motlab + " run task=toy run.dir=" + d + "/run";
+      },
+      {"environment variable WORLD_SIZE='two': expected an integer >= 1"});
+  add(parallel, "a RANK not below WORLD_SIZE",
+      [](const Env& e, const std::string& d) {
+        return "RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 " + e.motlab +
+               " run task=toy run.dir=" + d + "/run";
+      },
+      {"rank 2 is not below the world size 2 (RANK/WORLD_SIZE)"});
+  add(parallel, "WORLD_SIZE without MASTER_ADDR and MASTER_PORT",
+      [](const Env& e, const std::string& d) {
+        return "RANK=0 WORLD_SIZE=2 " + e.motlab + " run task=toy run.dir=" + d + "/run";
+      },
+      {"WORLD_SIZE=2 needs MASTER_ADDR and MASTER_PORT"});
+  add(parallel, "a MASTER_PORT that is not a TCP port",
+      [](const Env& e, const std::string& d) {
+        return "RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=70000 " + e.motlab +
+               " run task=toy run.dir=" + d + "/run";
+      },
+      {"MASTER_PORT=70000 is not a TCP port (1-65535)"});
+  add(
+      parallel, "a SLURM sweep with launcher.timeout_min=0",
+      [](const Env& e, const std::string& d) {
+        return e.motlab + " run -m task=toy task.a=1,2 launcher=slurm launcher.timeout_min=0" +
+               " sweep.dir=" + d + "/sweep";
+      },
+      {"key 'launcher.timeout_min'", "must be >= 1, got 0"}, false,
+      [](const Env&, const std::string& d) {
+        EXPECT_FALSE(fs::exists(d + "/sweep/slurm")) << "nothing should have been submitted";
+      });
   return cases;
 }
 
