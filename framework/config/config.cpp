@@ -133,6 +133,16 @@ bool parse_float(const std::string& raw, double* out) {
   return *end == '\0';
 }
 
+// yaml-cpp reads invalid bytes of a file as U+FFFD, but its \N and \_ escapes give the single
+// bytes 0x85 and 0xA0, not UTF-8: such text could not be written back, so it is refused.
+void check_utf8(const YAML::Node& scalar, const std::string& source, const std::string& path) {
+  const int64_t bad = text::unicode::invalid_utf8_offset(scalar.Scalar());
+  MOTLAB_CHECK(bad < 0, source, ":", scalar.Mark().line + 1, ": ",
+               path.empty() ? std::string("the document") : "under '" + path + "'",
+               ": a scalar is not valid UTF-8 at byte ", bad,
+               " (YAML's \\N and \\_ escapes are not supported: write the character itself)");
+}
+
 Config convert_yaml(const YAML::Node& node, const std::string& source, const std::string& path) {
   SourceLocation where{source, node.Mark().line >= 0 ? node.Mark().line + 1 : 0};
   switch (node.Type()) {
@@ -140,6 +150,7 @@ Config convert_yaml(const YAML::Node& node, const std::string& source, const std
     case YAML::NodeType::Null:
       return Config::null(where).relocated(path);
     case YAML::NodeType::Scalar: {
+      check_utf8(node, source, path);
       // Quoted scalars carry tag "!" in yaml-cpp; plain ones "?".
       if (node.Tag() == "!") return Config::string(node.Scalar(), where).relocated(path);
       return Config::parse_scalar(node.Scalar(), where).relocated(path);
@@ -157,6 +168,7 @@ Config convert_yaml(const YAML::Node& node, const std::string& source, const std
         const YAML::Node& key_node = entry.first;
         MOTLAB_CHECK(key_node.IsScalar(), source, ":", key_node.Mark().line + 1,
                      ": a mapping key must be a scalar (under '", path, "')");
+        check_utf8(key_node, source, path);
         std::string key = key_node.Scalar();
         for (const auto& existing : items)
           MOTLAB_CHECK(existing.first != key, source, ":", key_node.Mark().line + 1,
