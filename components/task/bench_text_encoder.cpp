@@ -9,13 +9,10 @@
 #include <numeric>
 
 #include "framework/core/autocast.h"
+#include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/run/task.h"
-
-#if __has_include(<torch/cuda.h>)
-#include <torch/cuda.h>
-#endif
 
 namespace motlab {
 namespace {
@@ -39,12 +36,6 @@ std::vector<std::string> long_captions(int64_t count, int64_t words) {
   return out;
 }
 
-void synchronize(torch::Device device) {
-#if __has_include(<torch/cuda.h>)
-  if (device.is_cuda()) torch::cuda::synchronize();
-#endif
-}
-
 class BenchTextEncoderTask : public Task {
  public:
   explicit BenchTextEncoderTask(BenchOptions options) : options_(std::move(options)) {}
@@ -66,10 +57,10 @@ class BenchTextEncoderTask : public Task {
       encoder->reset_statistics();
       std::vector<double> ms;
       for (int64_t k = 0; k < options_.repeats; ++k) {
-        synchronize(ctx.device);
+        synchronize_device(ctx.device);
         const auto start = std::chrono::steady_clock::now();
         torch::Tensor out = encoder->encode(queries).mean;
-        synchronize(ctx.device);
+        synchronize_device(ctx.device);
         ms.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count());

@@ -5,13 +5,17 @@
 //
 // With a KV pruner the caption is prefilled, every layer's cache is pruned, and the [EOS] token
 // runs as one decode step over the pruned cache (issue: "Where it acts"); this path encodes one
-// caption at a time, as a query-time encoder does. Without a pruner a batch runs in one forward.
+// caption at a time, as a query-time encoder does. Without a pruner a batch runs in one forward;
+// in eval mode on CUDA (cuda_graphs: true) that forward is a captured CUDA graph, one per batch
+// size, with every batch right-padded to max_tokens so one graph serves all of them.
 #include <algorithm>
 
+#include "framework/core/autocast.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/hf_config.h"
 #include "framework/model/interfaces.h"
+#include "framework/nn/cuda_graph.h"
 #include "framework/nn/hf/lora.h"
 #include "framework/nn/hf/qwen2.h"
 #include "framework/nn/kv_pruner.h"
@@ -26,6 +30,7 @@ struct Qwen2LoraOptions {
   int64_t latent_dim;
   nn::LoraOptions lora;
   torch::ScalarType dtype = torch::kFloat;
+  bool cuda_graphs = true;
 };
 
 class Qwen2LoraEncoder : public TextEncoder {
@@ -117,9 +122,31 @@ class Qwen2LoraEncoder : public TextEncoder {
       tokens_ += static_cast<int64_t>(s.size());
     }
     queries_ += batch;
-    torch::Tensor hidden = decoder_->forward(ids.to(device_));  // [B, L, H]
     torch::Tensor index = torch::tensor(last, torch::kLong).to(device_);
-    return hidden.index({torch::arange(batch, index.options()), index});
+    torch::Tensor rows = torch::arange(batch, index.options());
+    if (use_cuda_graph()) {
+      // A graph reads the weights it was captured with (LoRA folded in at that time): new
+      // weights, e.g. after training steps, need new graphs.
+      std::vector<int64_t> stamp = nn::tensor_stamp(decoder_->parameters());
+      if (stamp != graph_weights_stamp_) {
+        graphs_.clear();
+        graph_weights_stamp_ = std::move(stamp);
+      }
+      // Padded to the window: one graph per (batch size, autocast) serves every batch.
+      ids = torch::constant_pad_nd(ids, {0, options_.max_tokens - ids.size(1)}, eos_id_);
+      const std::string key = std::to_string(batch) + (cuda_autocast_enabled() ? "/autocast" : "");
+      torch::Tensor hidden = graphs_.run(key, {ids.to(device_)}, [this](const auto& inputs) {
+        return decoder_->forward(inputs[0]);
+      });
+      return hidden.index({rows, index});  // a copy: the graph's buffer is reused next time
+    }
+    torch::Tensor hidden = decoder_->forward(ids.to(device_));  // [B, L, H]
+    return hidden.index({rows, index});
+  }
+
+  bool use_cuda_graph() const {
+    return options_.cuda_graphs && device_.is_cuda() && !is_training() &&
+           !torch::GradMode::is_enabled();
   }
 
   // One caption at a time: prefill, prune each layer, decode [EOS] over the pruned cache.
@@ -151,6 +178,8 @@ class Qwen2LoraEncoder : public TextEncoder {
   nn::Qwen2ForCausalLM decoder_{nullptr};
   torch::nn::Linear projection_{nullptr};
   int64_t eos_id_ = 0;
+  nn::CudaGraphs graphs_;
+  std::vector<int64_t> graph_weights_stamp_;  // the decoder's parameters the graphs were made with
   int64_t queries_ = 0, kv_bytes_ = 0, kv_key_bytes_ = 0, tokens_ = 0;
 };
 
@@ -168,6 +197,9 @@ MOTLAB_REGISTER(
         .option<int64_t>("max_tokens", 64, "longest input: prompt + caption + [EOS]")
         .option<int64_t>("latent_dim", 256, "joint embedding size")
         .option<std::string>("dtype", "float32", "frozen base weights: float32 | bfloat16")
+        .option<bool>("cuda_graphs", true,
+                      "eval on CUDA: replay the forward as a CUDA graph (batches padded to "
+                      "max_tokens)")
         .group("lora",
                OptionSchema()
                    .option<int64_t>("r", 8, "adapter rank")
@@ -196,6 +228,7 @@ MOTLAB_REGISTER(
       MOTLAB_CHECK(dtype == "float32" || dtype == "bfloat16", o.describe("dtype"),
                    ": dtype must be float32 or bfloat16, got '", dtype, "'");
       options.dtype = dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
+      options.cuda_graphs = o.get<bool>("cuda_graphs");
       std::shared_ptr<KvPruner> pruner;
       // Any pruner node (`none` included) selects the prefill + pruned-decode path, so cache
       // bytes are measured the same way for every pruner; null runs batches in one forward.

@@ -18,4 +18,7 @@ class AutocastGuard {
   at::ScalarType previous_dtype_ = at::kFloat;
 };
 
+// Whether bf16/fp16 autocast on CUDA is on in this thread (e.g. inside an AutocastGuard).
+bool cuda_autocast_enabled();
+
 }  // namespace motlab

@@ -10,8 +10,9 @@
 namespace motlab {
 
 torch::Device resolve_device(const std::string& spec) {
-  if (spec == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
-                                                         : torch::Device(torch::kCPU);
+  if (spec == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
+                                       : torch::Device(torch::kCPU);
   if (spec == "cpu") return torch::Device(torch::kCPU);
   if (spec.rfind("cuda", 0) == 0) {
     MOTLAB_CHECK(torch::cuda::is_available(), "device='", spec,
@@ -42,6 +43,10 @@ uint64_t derive_seed(uint64_t seed, const std::string& stream) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
+}
+
+void synchronize_device(torch::Device device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());  // -1: the current device
 }
 
 }  // namespace motlab

@@ -14,5 +14,7 @@ torch::Device resolve_device(const std::string& spec);
 void seed_everything(uint64_t seed);
 // A 64-bit value derived from (seed, stream name): independent streams for data, model init...
 uint64_t derive_seed(uint64_t seed, const std::string& stream);
+// Waits for the device's queued work (CUDA); a no-op on CPU. Benchmarks time between two calls.
+void synchronize_device(torch::Device device);
 
 }  // namespace motlab

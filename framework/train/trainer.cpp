@@ -190,6 +190,35 @@ LossOutput RetrievalModel::loss_on(const data::Batch& batch, bool global_batch) 
   return loss->compute(inputs);
 }
 
+TrainStep::TrainStep(const TrainerOptions& options, RetrievalModel& model, torch::Device device)
+    : options_(options), model_(model), autocast_(options.bf16 && device.is_cuda()) {
+  parameters_ = model_.trainable_parameters();
+  MOTLAB_CHECK(!parameters_.empty(), "trainer: the model has no trainable parameter");
+  optimizer_ =
+      std::make_unique<ForeachAdamW>(parameters_, torch::optim::AdamWOptions(options_.lr)
+                                                      .weight_decay(options_.weight_decay)
+                                                      .betas({options_.beta1, options_.beta2})
+                                                      .eps(options_.eps));
+}
+
+LossOutput TrainStep::forward_backward(const data::Batch& batch, bool global_negatives) {
+  LossOutput out;
+  {
+    AutocastGuard guard(autocast_);
+    out = model_.loss_on(batch, global_negatives);
+  }
+  (out.total / static_cast<double>(options_.accumulate)).backward();
+  return out;
+}
+
+void TrainStep::apply(double lr) {
+  dist::average_gradients(parameters_);
+  if (options_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(parameters_, options_.grad_clip);
+  set_lr(*optimizer_, lr);
+  optimizer_->step();
+  zero_gradients(parameters_);
+}
+
 EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& dataset,
                           int64_t batch_size, torch::Device device, bool shard_across_ranks) {
   torch::NoGradGuard no_grad;
@@ -366,12 +395,9 @@ TrainResult Trainer::fit() {
   ScheduleOptions schedule = options_.schedule;
   if (schedule.total_steps <= 0) schedule.total_steps = steps_per_epoch * options_.epochs;
 
-  std::vector<torch::Tensor> parameters = model_.trainable_parameters();
-  MOTLAB_CHECK(!parameters.empty(), "trainer: the model has no trainable parameter");
-  torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(options_.lr)
-                                                .weight_decay(options_.weight_decay)
-                                                .betas({options_.beta1, options_.beta2})
-                                                .eps(options_.eps));
+  TrainStep step(options_, model_, device_);
+  const std::vector<torch::Tensor>& parameters = step.parameters();
+  torch::optim::AdamW& optimizer = step.optimizer();
   Checkpoint checkpoint;
   checkpoint.modules = model_.modules();
   checkpoint.optimizer = &optimizer;
@@ -401,7 +427,6 @@ TrainResult Trainer::fit() {
     if (epoch_row_ && primary) epoch_row_(row);
 
   TrainResult result;
-  const bool autocast = options_.bf16 && device_.is_cuda();
   double wait_total = 0, step_time_total = 0;
   const double communication_before = dist::communication_seconds();
   int64_t steps_timed = 0;
@@ -426,27 +451,18 @@ TrainResult Trainer::fit() {
     while (state.batch_in_epoch < batches) {
       const auto start = std::chrono::steady_clock::now();
       if (!loader.next(&batch)) break;
-      LossOutput out;
-      {
-        AutocastGuard guard(autocast);
-        out = model_.loss_on(batch, global_negatives);
-      }
-      MOTLAB_CHECK(std::isfinite(out.total.item<double>()), "trainer: loss is not finite at epoch ",
-                   epoch + 1, " batch ", state.batch_in_epoch + 1);
-      (out.total / static_cast<double>(options_.accumulate)).backward();
+      const LossOutput out = step.forward_backward(batch, global_negatives);
+      const double loss = out.total.item<double>();
+      MOTLAB_CHECK(std::isfinite(loss), "trainer: loss is not finite at epoch ", epoch + 1,
+                   " batch ", state.batch_in_epoch + 1);
       ++state.batch_in_epoch;
-      loss_sum += out.total.item<double>();
+      loss_sum += loss;
       for (const auto& [k, v] : out.parts) part_sums[k] += v;
       ++loss_count;
       const bool boundary =
           state.batch_in_epoch % options_.accumulate == 0 || state.batch_in_epoch == batches;
       if (boundary) {
-        dist::average_gradients(parameters);
-        if (options_.grad_clip > 0)
-          torch::nn::utils::clip_grad_norm_(parameters, options_.grad_clip);
-        set_lr(optimizer, options_.lr * lr_factor(schedule, state.optimizer_steps));
-        optimizer.step();
-        optimizer.zero_grad();
+        step.apply(options_.lr * lr_factor(schedule, state.optimizer_steps));
         ++state.optimizer_steps;
       }
       step_time_total +=

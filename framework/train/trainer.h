@@ -16,6 +16,7 @@
 
 #include "framework/data/dataset.h"
 #include "framework/model/interfaces.h"
+#include "framework/train/foreach_adamw.h"
 #include "framework/train/schedule.h"
 
 namespace motlab::train {
@@ -90,6 +91,29 @@ struct TrainerOptions {
 // reading one (unknown keys are errors).
 const OptionSchema& trainer_option_schema();
 TrainerOptions trainer_options_from(const Config& node);
+
+// One optimizer step as the trainer takes it, shared with task=bench_train_step so that a
+// benchmark times exactly this code: forward of both encoders and the loss (bf16 autocast on
+// CUDA when options.bf16), backward of loss / accumulate, and at an accumulation boundary the
+// gradient all-reduce (data parallel), clipping, the learning rate, AdamW (ForeachAdamW: LibTorch's
+// AdamW arithmetic on whole parameter lists) and zeroed gradients.
+class TrainStep {
+ public:
+  TrainStep(const TrainerOptions& options, RetrievalModel& model, torch::Device device);
+  // Forward and backward of one micro-batch; the loss as computed (not divided by accumulate).
+  LossOutput forward_backward(const data::Batch& batch, bool global_negatives);
+  // Averages gradients across ranks, clips, sets `lr`, steps AdamW and zeroes the gradients.
+  void apply(double lr);
+  torch::optim::AdamW& optimizer() { return *optimizer_; }
+  const std::vector<torch::Tensor>& parameters() const { return parameters_; }
+
+ private:
+  const TrainerOptions& options_;
+  RetrievalModel& model_;
+  bool autocast_;
+  std::vector<torch::Tensor> parameters_;
+  std::unique_ptr<ForeachAdamW> optimizer_;
+};
 
 struct TrainResult {
   int64_t epochs_completed = 0;

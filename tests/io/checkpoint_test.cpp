@@ -11,6 +11,7 @@
 #include "framework/io/hf_config.h"
 #include "framework/io/safetensors.h"
 #include "framework/io/weight_loading.h"
+#include "framework/nn/hf/qwen2_config.h"
 #include "tests/support/paths.h"
 
 using motlab::Error;
@@ -389,6 +390,35 @@ TEST(WeightLoading, MapsNamesAndReportsShapes) {
   WeightLoadOptions tied;
   tied.tied = {{"head.weight", "embed.weight"}};
   EXPECT_EQ(message(untied, tied), "loaded");
+}
+
+// Qwen2's RoPE settings as transformers 4 (top-level rope_theta) and 5 (rope_parameters) write
+// them; scaled RoPE is refused naming the key.
+TEST(HfConfig, Qwen2RopeSettingsOfBothTransformersLayouts) {
+  const std::string base =
+      R"("model_type":"qwen2","vocab_size":100,"hidden_size":16,"intermediate_size":32,)"
+      R"("num_hidden_layers":1,"num_attention_heads":2,"num_key_value_heads":1)";
+  auto parse = [&](const std::string& extra) {
+    return motlab::nn::Qwen2Config::from_hf(HfConfig::parse("{" + base + extra + "}", "q.json"));
+  };
+  EXPECT_DOUBLE_EQ(parse(R"(,"rope_theta":1000000.0)").rope_theta, 1e6);
+  EXPECT_DOUBLE_EQ(
+      parse(R"(,"rope_parameters":{"rope_type":"default","rope_theta":1000000.0})").rope_theta,
+      1e6);
+  EXPECT_DOUBLE_EQ(parse(R"(,"rope_scaling":null)").rope_theta, 1e4);
+  EXPECT_DOUBLE_EQ(parse(R"(,"rope_scaling":{"rope_type":"default"},"rope_theta":5.0)").rope_theta,
+                   5.0);
+  for (const std::string bad : {R"(,"rope_scaling":{"type":"linear","factor":2})",
+                                R"(,"rope_parameters":{"rope_type":"yarn","rope_theta":1000000.0})",
+                                R"(,"rope_scaling":{"factor":2})"}) {
+    try {
+      parse(bad);
+      FAIL() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("q.json"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("rope"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(HfConfig, TypedGettersAndErrors) {

@@ -196,6 +196,74 @@ TEST(Lora, StartsAsANoOpMergesExactlyAndRoundTripsInPeftLayout) {
   }
 }
 
+// The inference path (eval, no grad: fused q/k/v and gate/up, LoRA folded into the weights, kept
+// RoPE table) gives the outputs of the training path (separate projections, LoRA added, KV-cache
+// attention), and notices in-place updates of the adapter, a changed length and a merge.
+TEST(Qwen2, InferencePathEqualsTrainingPathWithAdapters) {
+  torch::manual_seed(6);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  nn::LoraOptions options;
+  options.r = 4;
+  options.alpha = 8;
+  options.target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                            "gate_proj", "up_proj", "down_proj"};
+  nn::add_lora_adapters(*model, options);
+  auto randomise_adapters = [&](double scale) {
+    torch::NoGradGuard no_grad;
+    for (auto& item : model->named_parameters())
+      if (item.key().find("lora_") != std::string::npos) item.value().normal_(0, scale);
+  };
+  randomise_adapters(0.1);
+  const torch::Tensor input = torch::tensor({{3, 1, 4, 1, 5, 9, 2, 6}, {5, 3, 5, 8, 9, 7, 9, 3}});
+  auto training_path = [&](const torch::Tensor& x) {
+    model->train(false);
+    torch::AutoGradMode grad(true);  // grad mode selects the training path
+    return model->forward(x).detach();
+  };
+  auto inference_path = [&](const torch::Tensor& x) {
+    model->eval();
+    torch::NoGradGuard no_grad;
+    return model->forward(x);
+  };
+  torch::Tensor reference = training_path(input);
+  EXPECT_LT(max_diff(inference_path(input), reference), 1e-5);
+  // The adapter changes in place (an optimizer step): the folded weights follow.
+  randomise_adapters(0.2);
+  torch::Tensor changed = training_path(input);
+  EXPECT_GT(max_diff(changed, reference), 1e-3);
+  EXPECT_LT(max_diff(inference_path(input), changed), 1e-5);
+  // A shorter sequence (the RoPE table is rebuilt) and a merge.
+  torch::Tensor prefix = input.narrow(1, 0, 5);
+  EXPECT_LT(max_diff(inference_path(prefix), training_path(prefix)), 1e-5);
+  nn::merge_lora_adapters(*model);
+  EXPECT_LT(max_diff(inference_path(input), changed), 2e-5);
+  // bfloat16 base weights (the query encoder's setting): bf16 rounding only.
+  torch::manual_seed(6);
+  nn::Qwen2ForCausalLM bf16(tiny_config());
+  nn::add_lora_adapters(*bf16, options);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& item : bf16->named_parameters())
+      if (item.key().find("lora_") != std::string::npos) item.value().normal_(0, 0.1);
+  }
+  bf16->to(torch::kBFloat16);
+  for (auto& item : bf16->named_modules())
+    if (auto* linear = dynamic_cast<nn::LoraLinearImpl*>(item.value().get()))
+      if (linear->has_adapter()) {
+        linear->lora_A->to(torch::kFloat);
+        linear->lora_B->to(torch::kFloat);
+      }
+  bf16->train(false);
+  torch::Tensor bf16_training;
+  {
+    torch::AutoGradMode grad(true);
+    bf16_training = bf16->forward(input).detach().to(torch::kFloat);
+  }
+  torch::NoGradGuard no_grad;
+  const double scale = bf16_training.abs().max().item<double>();
+  EXPECT_LT(max_diff(bf16->forward(input).to(torch::kFloat), bf16_training), 0.05 * scale);
+}
+
 }  // namespace
 
 // The `qwen2_lora` text encoder with an instruction prompt: the prompt is never cut, the caption

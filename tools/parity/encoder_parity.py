@@ -42,14 +42,14 @@ def build(arch, layers):
         cfg = dict(DISTILKOBERT)
         if layers is not None:
             cfg["n_layers"] = layers
-        return DistilBertModel._from_config(DistilBertConfig(**cfg), attn_implementation="eager",
-                                            torch_dtype=torch.float32), cfg["vocab_size"], 1
+        model = DistilBertModel._from_config(DistilBertConfig(**cfg), attn_implementation="eager")
+        return model.float(), cfg["vocab_size"], 1
     from transformers import XLMRobertaConfig, XLMRobertaModel
     cfg = dict(E5_BASE)
     if layers is not None:
         cfg["num_hidden_layers"] = layers
-    return XLMRobertaModel._from_config(XLMRobertaConfig(**cfg), attn_implementation="eager",
-                                        torch_dtype=torch.float32), cfg["vocab_size"], 1
+    model = XLMRobertaModel._from_config(XLMRobertaConfig(**cfg), attn_implementation="eager")
+    return model.float(), cfg["vocab_size"], 1
 
 
 def mean_pool(hidden, mask):

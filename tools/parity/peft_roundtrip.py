@@ -42,7 +42,7 @@ def main():
                          num_attention_heads=12, num_key_value_heads=2, rms_norm_eps=1e-6, rope_theta=1e6,
                          vocab_size=4096, tie_word_embeddings=True, max_window_layers=args.layers,
                          use_sliding_window=False, bos_token_id=0, eos_token_id=0)
-    base = Qwen2ForCausalLM._from_config(config, attn_implementation="eager", torch_dtype=torch.float32)
+    base = Qwen2ForCausalLM._from_config(config, attn_implementation="eager").float()
     with torch.no_grad():
         for name, param in base.named_parameters():
             param.copy_(1.0 + 0.1 * torch.randn_like(param) if name.endswith("norm.weight")
@@ -80,7 +80,7 @@ def main():
     ours = np.load(out_path)
     peft_to_motlab = float(np.abs(ours - reference).max())
 
-    fresh = Qwen2ForCausalLM.from_pretrained(base_dir, attn_implementation="eager", torch_dtype=torch.float32)
+    fresh = Qwen2ForCausalLM.from_pretrained(base_dir, attn_implementation="eager").float()
     reloaded = PeftModel.from_pretrained(fresh, motlab_dir)
     motlab_to_peft = float(np.abs(peft_hidden(reloaded) - reference).max())
     print(json.dumps({"peft_to_motlab_max_abs_diff": peft_to_motlab, "motlab_to_peft_max_abs_diff": motlab_to_peft,

@@ -8,9 +8,10 @@
    calls of (a) the forward of Qwen2Model + the [EOS] state -> Linear, and (b) the same with
    tokenization of the captions by the `tokenizers` library included.
 3. `motlab run task=bench_text_encoder text_encoder=qwen2_lora ...` on the same folder, same
-   captions, same token count: TextEncoder::encode() (tokenization, LoRA r=8 unmerged on q/k/v/o,
-   [EOS] -> Linear) under bf16 autocast, CUDA synchronised.
-Prints one table; no target yet (a baseline for later work).
+   captions, same token count: TextEncoder::encode() (tokenization, LoRA r=8 on q/k/v/o, [EOS] ->
+   Linear) under bf16 autocast, CUDA synchronised, once per --variant NAME=OVERRIDES (space-
+   separated motlab overrides; e.g. graphs= and eager=text_encoder.cuda_graphs=false).
+Prints one table (goal: motlab <= 3 ms at batch 1 on an H100/H200).
 
   python3 tools/parity/qwen2_latency.py --motlab build-cuda/motlab [--layers 28] [--repeats 50]
 """
@@ -63,7 +64,11 @@ def main():
     p.add_argument("--repeats", type=int, default=50)
     p.add_argument("--caption-words", type=int, default=120)
     p.add_argument("--work-dir", default=None)
+    p.add_argument("--variant", action="append", default=None,
+                   help="NAME=OVERRIDES for one motlab run (repeatable; default: motlab=)")
     args = p.parse_args()
+    variants = [v.split("=", 1) for v in (args.variant or ["motlab="])]
+    assert all(len(v) == 2 and v[0] for v in variants), "--variant takes NAME=OVERRIDES"
     assert torch.cuda.is_available(), "this benchmark needs CUDA"
     from tokenizers import Tokenizer
     from transformers import Qwen2Config, Qwen2ForCausalLM
@@ -76,7 +81,9 @@ def main():
     torch.manual_seed(0)
     hf_config = Qwen2Config(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")})
     hf_config.architectures = config["architectures"]
-    model = Qwen2ForCausalLM._from_config(hf_config, attn_implementation="eager", torch_dtype=torch.bfloat16)
+    with torch.device("cuda"):  # initialising 1.5B parameters is quick there
+        model = Qwen2ForCausalLM._from_config(hf_config, attn_implementation="eager")
+    model = model.to(torch.bfloat16)  # dtype set here: transformers 5 renamed torch_dtype
     model.save_pretrained(model_dir, safe_serialization=True)
     shutil.copy(args.tokenizer, os.path.join(model_dir, "tokenizer.json"))
     model = model.to("cuda").eval()
@@ -103,29 +110,35 @@ def main():
     del model
     torch.cuda.empty_cache()
 
-    run_dir = os.path.join(work, "motlab_bench")
-    cmd = [args.motlab, "run", "task=bench_text_encoder", "text_encoder=qwen2_lora",
-           f"text_encoder.model_dir={model_dir}", f"text_encoder.max_tokens={args.tokens}",
-           "text_encoder.dtype=bfloat16", "device=cuda", f"run.dir={run_dir}",
-           f"task.batch_sizes=[{','.join(map(str, args.batch_sizes))}]", f"task.warmup={args.warmup}",
-           f"task.repeats={args.repeats}", f"task.caption_words={args.caption_words}"]
-    subprocess.run(cmd, check=True)
-    with open(os.path.join(run_dir, "metrics.json")) as f:
-        ours = json.load(f)
+    ours = {}
+    for name, overrides in variants:
+        run_dir = os.path.join(work, f"motlab_bench_{name}")
+        shutil.rmtree(run_dir, ignore_errors=True)
+        cmd = [args.motlab, "run", "task=bench_text_encoder", "text_encoder=qwen2_lora",
+               f"text_encoder.model_dir={model_dir}", f"text_encoder.max_tokens={args.tokens}",
+               "text_encoder.dtype=bfloat16", "device=cuda", f"run.dir={run_dir}",
+               f"task.batch_sizes=[{','.join(map(str, args.batch_sizes))}]", f"task.warmup={args.warmup}",
+               f"task.repeats={args.repeats}", f"task.caption_words={args.caption_words}"] + overrides.split()
+        subprocess.run(cmd, check=True)
+        with open(os.path.join(run_dir, "metrics.json")) as f:
+            ours[name] = json.load(f)
 
     print(f"\nqwen2_lora query, {args.tokens} tokens, bf16, {torch.cuda.get_device_name()}, "
           f"{config['num_hidden_layers']} layers, median of {args.repeats}")
-    print(f"{'batch':>5} {'HF fwd ms':>10} {'HF tok+fwd ms':>14} {'motlab ms':>10} "
+    print(f"{'batch':>5} {'variant':>10} {'HF fwd ms':>10} {'HF tok+fwd ms':>14} {'motlab ms':>10} "
           f"{'HF q/s':>9} {'motlab q/s':>11} {'motlab tokens':>14}")
     result = {}
     for batch in args.batch_sizes:
         forward_ms, with_tokens_ms = hf[batch]
-        ms = ours[f"median_ms/batch{batch}"]
-        tokens = ours.get(f"tokens_per_query/batch{batch}", float("nan"))
-        print(f"{batch:>5} {forward_ms:>10.2f} {with_tokens_ms:>14.2f} {ms:>10.2f} "
-              f"{1000 * batch / with_tokens_ms:>9.1f} {1000 * batch / ms:>11.1f} {tokens:>14.1f}")
-        result[batch] = dict(hf_forward_ms=forward_ms, hf_with_tokenizer_ms=with_tokens_ms, motlab_ms=ms,
-                             motlab_tokens_per_query=tokens)
+        result[batch] = dict(hf_forward_ms=forward_ms, hf_with_tokenizer_ms=with_tokens_ms, motlab_ms={},
+                             motlab_tokens_per_query={})
+        for name, _ in variants:
+            ms = ours[name][f"median_ms/batch{batch}"]
+            tokens = ours[name].get(f"tokens_per_query/batch{batch}", float("nan"))
+            print(f"{batch:>5} {name:>10} {forward_ms:>10.2f} {with_tokens_ms:>14.2f} {ms:>10.2f} "
+                  f"{1000 * batch / with_tokens_ms:>9.1f} {1000 * batch / ms:>11.1f} {tokens:>14.1f}")
+            result[batch]["motlab_ms"][name] = ms
+            result[batch]["motlab_tokens_per_query"][name] = tokens
     print(json.dumps({"qwen2_latency": result}))
     return 0
 

@@ -93,7 +93,8 @@ def main():
     torch.manual_seed(args.seed)
     hf_config = Qwen2Config(**{k: v for k, v in config.items() if k not in ("architectures", "model_type")})
     hf_config.architectures = config["architectures"]
-    model = Qwen2ForCausalLM._from_config(hf_config, attn_implementation="eager", torch_dtype=torch.float32)
+    # dtype set by .float(): transformers 5 renamed torch_dtype to dtype.
+    model = Qwen2ForCausalLM._from_config(hf_config, attn_implementation="eager").float()
     randomise(model, args.seed)
     model.save_pretrained(model_dir, safe_serialization=True)
     with open(os.path.join(model_dir, "config.json")) as f:

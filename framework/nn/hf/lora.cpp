@@ -1,5 +1,7 @@
 #include "framework/nn/hf/lora.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -57,6 +59,31 @@ void LoraLinearImpl::merge() {
   torch::Tensor delta = torch::matmul(lora_B->weight, lora_A->weight) * scaling_;
   weight.add_(delta.to(weight.scalar_type()));
   merged_ = true;
+}
+
+std::vector<int64_t> tensor_stamp(const std::vector<torch::Tensor>& tensors) {
+  std::vector<int64_t> stamp;
+  for (const auto& t : tensors) {
+    stamp.push_back(t.defined() ? reinterpret_cast<int64_t>(t.unsafeGetTensorImpl()) : 0);
+    stamp.push_back(t.defined() ? static_cast<int64_t>(t._version()) : 0);
+  }
+  return stamp;
+}
+
+torch::Tensor LoraLinearImpl::inference_weight() {
+  if (!has_adapter() || merged_) return weight;
+  std::vector<int64_t> stamp = tensor_stamp({weight, lora_A->weight, lora_B->weight});
+  if (!folded_.defined() || stamp != folded_stamp_) {
+    torch::NoGradGuard no_grad;
+    // In float32 even under autocast (which would run this matmul in bfloat16).
+    c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+    torch::Tensor delta =
+        torch::matmul(lora_B->weight.to(torch::kFloat), lora_A->weight.to(torch::kFloat)) *
+        scaling_;
+    folded_ = (weight.to(torch::kFloat) + delta.to(weight.device())).to(weight.scalar_type());
+    folded_stamp_ = std::move(stamp);
+  }
+  return folded_;
 }
 
 namespace {

@@ -32,6 +32,11 @@ class LoraLinearImpl : public torch::nn::Module {
   // W += scaling * B A; the adapter stops contributing (PEFT merge_and_unload semantics).
   void merge();
   bool merged() const { return merged_; }
+  // The weight inference multiplies by: `weight`, or with an unmerged adapter
+  // weight + scaling * B A (summed in float32, stored in weight's dtype), cached until weight, A
+  // or B change (in place or replaced). In bfloat16 the adapter's smallest effects round away, as
+  // in PEFT's merge_and_unload. No autograd: call under NoGradGuard.
+  torch::Tensor inference_weight();
 
   torch::Tensor weight, bias;                          // [out, in], [out] or undefined
   torch::nn::Linear lora_A{nullptr}, lora_B{nullptr};  // [r, in], [out, r]
@@ -40,7 +45,13 @@ class LoraLinearImpl : public torch::nn::Module {
   int64_t in_features_, out_features_;
   double scaling_ = 1.0, dropout_ = 0.0;
   bool merged_ = false;
+  torch::Tensor folded_;               // inference_weight() with an unmerged adapter
+  std::vector<int64_t> folded_stamp_;  // what folded_ was computed from (tensor_stamp)
 };
+
+// Identity and in-place version of tensors, to tell whether a cache computed from them is stale:
+// (TensorImpl address, version counter) of each.
+std::vector<int64_t> tensor_stamp(const std::vector<torch::Tensor>& tensors);
 TORCH_MODULE(LoraLinear);
 
 // Freezes every parameter of `model` and adds (trainable) adapters to every LoraLinear whose name

@@ -68,6 +68,59 @@ torch::Tensor Qwen2AttentionImpl::forward(const torch::Tensor& x, const torch::T
   return o_proj(attended.transpose(1, 2).reshape({batch, length, heads_ * head_dim_}));
 }
 
+namespace {
+
+// Causal self-attention over a whole sequence: q [B, Hq, L, D], k/v [B, Hkv, L, D] -> [B, Hq, L,
+// D].
+torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v) {
+#if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
+  const int64_t group = q.size(1) / k.size(1);
+  auto per_query_head = [group](const torch::Tensor& t) {
+    if (group == 1) return t;
+    const auto s = t.sizes();
+    return t.unsqueeze(2)
+        .expand({s[0], s[1], group, s[2], s[3]})
+        .reshape({s[0], s[1] * group, s[2], s[3]});
+  };
+  return at::scaled_dot_product_attention(q, per_query_head(k), per_query_head(v), {}, 0.0,
+                                          /*is_causal=*/true);
+#else
+  LayerKvCache cache;  // the explicit path (float32 softmax), as the cached forward computes it
+  cache.append(k, v);
+  return cache.attend(q, /*causal=*/true);
+#endif
+}
+
+}  // namespace
+
+torch::Tensor Qwen2AttentionImpl::forward_inference(const torch::Tensor& x,
+                                                    const torch::Tensor& cos,
+                                                    const torch::Tensor& sin) {
+  const int64_t batch = x.size(0), length = x.size(1);
+  const std::vector<torch::Tensor> weights{q_proj->inference_weight(), k_proj->inference_weight(),
+                                           v_proj->inference_weight()};
+  std::vector<int64_t> stamp = tensor_stamp(weights);
+  for (auto& t : tensor_stamp({q_proj->bias, k_proj->bias, v_proj->bias})) stamp.push_back(t);
+  if (!qkv_weight_.defined() || stamp != qkv_stamp_) {
+    qkv_weight_ = torch::cat(weights, 0);
+    qkv_bias_ = torch::cat({q_proj->bias, k_proj->bias, v_proj->bias}, 0);
+    qkv_stamp_ = std::move(stamp);
+  }
+  const int64_t q_width = heads_ * head_dim_, kv_width = kv_heads_ * head_dim_;
+  const std::vector<torch::Tensor> qkv = torch::nn::functional::linear(x, qkv_weight_, qkv_bias_)
+                                             .split_with_sizes({q_width, kv_width, kv_width}, -1);
+  auto heads_first = [&](const torch::Tensor& t, int64_t heads) {
+    return t.reshape({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, L, D]
+  };
+  torch::Tensor q = apply_rope(heads_first(qkv[0], heads_), cos, sin);
+  torch::Tensor k = apply_rope(heads_first(qkv[1], kv_heads_), cos, sin);
+  torch::Tensor v = heads_first(qkv[2], kv_heads_);
+  torch::Tensor attended = causal_attention(q, k, v);  // [B, Hq, L, D]
+  return torch::nn::functional::linear(attended.transpose(1, 2).reshape({batch, length, q_width}),
+                                       o_proj->inference_weight(), o_proj->bias);
+}
+
 Qwen2MlpImpl::Qwen2MlpImpl(const Qwen2Config& c) {
   gate_proj = register_module("gate_proj", LoraLinear(c.hidden_size, c.intermediate_size, false));
   up_proj = register_module("up_proj", LoraLinear(c.hidden_size, c.intermediate_size, false));
@@ -76,6 +129,30 @@ Qwen2MlpImpl::Qwen2MlpImpl(const Qwen2Config& c) {
 
 torch::Tensor Qwen2MlpImpl::forward(const torch::Tensor& x) {
   return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+torch::Tensor Qwen2MlpImpl::forward_inference(const torch::Tensor& x) {
+  namespace F = torch::nn::functional;
+  torch::Tensor gate, up;
+  const bool folded = (gate_proj->has_adapter() && !gate_proj->merged()) ||
+                      (up_proj->has_adapter() && !up_proj->merged());
+  if (folded) {
+    const std::vector<torch::Tensor> weights{gate_proj->inference_weight(),
+                                             up_proj->inference_weight()};
+    std::vector<int64_t> stamp = tensor_stamp(weights);
+    if (!gate_up_weight_.defined() || stamp != gate_up_stamp_) {
+      gate_up_weight_ = torch::cat(weights, 0);
+      gate_up_stamp_ = std::move(stamp);
+    }
+    const auto parts = F::linear(x, gate_up_weight_).chunk(2, -1);
+    gate = parts[0];
+    up = parts[1];
+  } else {
+    gate_up_weight_ = torch::Tensor();
+    gate = F::linear(x, gate_proj->weight);
+    up = F::linear(x, up_proj->weight);
+  }
+  return F::linear(torch::silu(gate) * up, down_proj->inference_weight());
 }
 
 Qwen2DecoderLayerImpl::Qwen2DecoderLayerImpl(const Qwen2Config& c) {
@@ -139,8 +216,23 @@ torch::Tensor Qwen2ForCausalLMImpl::forward(const torch::Tensor& input_ids, KvCa
 }
 
 torch::Tensor Qwen2ForCausalLMImpl::forward(const torch::Tensor& input_ids) {
-  KvCache cache;
-  return forward(input_ids, cache, nullptr);
+  if (is_training() || torch::GradMode::is_enabled()) {
+    KvCache cache;
+    return forward(input_ids, cache, nullptr);
+  }
+  MOTLAB_CHECK(input_ids.dim() == 2, "qwen2: input_ids must be [B, L], got ", input_ids.sizes());
+  torch::Tensor h = model->embed_tokens(input_ids);
+  const int64_t length = input_ids.size(1);
+  if (!rope_cos_.defined() || rope_cos_.size(0) != length || rope_cos_.device() != h.device() ||
+      rope_cos_.scalar_type() != h.scalar_type())
+    std::tie(rope_cos_, rope_sin_) =
+        rope_cos_sin(0, length, config_.head_dim, config_.rope_theta, h.device(), h.scalar_type());
+  for (const auto& item : *model->layers) {
+    auto* layer = item->as<Qwen2DecoderLayerImpl>();
+    h = h + layer->self_attn->forward_inference(layer->input_layernorm(h), rope_cos_, rope_sin_);
+    h = h + layer->mlp->forward_inference(layer->post_attention_layernorm(h));
+  }
+  return model->norm(h);
 }
 
 torch::Tensor Qwen2ForCausalLMImpl::logits(const torch::Tensor& hidden) {

@@ -40,10 +40,17 @@ class Qwen2AttentionImpl : public torch::nn::Module {
   // `queries` (optional) receives the post-RoPE queries [B, Hq, L, D].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                         LayerKvCache& cache, torch::Tensor* queries = nullptr);
+  // Inference over a whole sequence without a cache (eval, no grad): q, k and v in one GEMM with
+  // LoRA folded into the weights, causal attention (at::scaled_dot_product_attention on LibTorch
+  // 2.x). x [B, L, H] at positions [0, L) -> [B, L, H].
+  torch::Tensor forward_inference(const torch::Tensor& x, const torch::Tensor& cos,
+                                  const torch::Tensor& sin);
   LoraLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
  private:
   int64_t heads_, kv_heads_, head_dim_;
+  torch::Tensor qkv_weight_, qkv_bias_;  // [(Hq + 2 Hkv) D, H], [(Hq + 2 Hkv) D]
+  std::vector<int64_t> qkv_stamp_;       // the q/k/v inference weights they were built from
 };
 TORCH_MODULE(Qwen2Attention);
 
@@ -51,7 +58,14 @@ class Qwen2MlpImpl : public torch::nn::Module {
  public:
   explicit Qwen2MlpImpl(const Qwen2Config& config);
   torch::Tensor forward(const torch::Tensor& x);
+  // Eval, no grad: LoRA folded into the weights; gate and up in one GEMM when an adapter had to
+  // be folded into either anyway (plain weights are not duplicated).
+  torch::Tensor forward_inference(const torch::Tensor& x);
   LoraLinear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+
+ private:
+  torch::Tensor gate_up_weight_;  // [2 I, H] when fused
+  std::vector<int64_t> gate_up_stamp_;
 };
 TORCH_MODULE(Qwen2Mlp);
 
@@ -76,7 +90,8 @@ class Qwen2ForCausalLMImpl : public torch::nn::Module {
   // With `pruner`, each layer's cache is compressed right after this call's attention (prefill).
   torch::Tensor forward(const torch::Tensor& input_ids, KvCache& cache, KvPruner* pruner = nullptr);
   // Without a cache: a causal forward over the whole sequence. Right padding is harmless: a
-  // real token never attends to a later (pad) position.
+  // real token never attends to a later (pad) position. In eval mode without grad it takes the
+  // inference path (fused projections, LoRA folded in, SDPA on LibTorch 2.x, RoPE table kept).
   torch::Tensor forward(const torch::Tensor& input_ids);
   torch::Tensor logits(const torch::Tensor& hidden);  // [B, L, V]
 
@@ -99,6 +114,7 @@ class Qwen2ForCausalLMImpl : public torch::nn::Module {
 
  private:
   Qwen2Config config_;
+  torch::Tensor rope_cos_, rope_sin_;  // [L, D] for positions [0, L) of the last inference call
 };
 TORCH_MODULE(Qwen2ForCausalLM);
 

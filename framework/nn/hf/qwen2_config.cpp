@@ -18,7 +18,10 @@ Qwen2Config Qwen2Config::from_hf(const io::HfConfig& hf) {
       hf.get_int_in("num_key_value_heads", 1, io::kMaxHeads, c.num_attention_heads);
   c.head_dim = hf.get_int_in("head_dim", 1, io::kMaxWidth, c.hidden_size / c.num_attention_heads);
   c.rms_norm_eps = hf.get_double_in("rms_norm_eps", 1e-12, 1.0, 1e-6);
-  c.rope_theta = hf.get_double_in("rope_theta", 1.0, 1e12, 10000.0);
+  // transformers >= 5 writes RoPE as rope_parameters {rope_type, rope_theta}; earlier versions
+  // (and the published Qwen2 folders) as a top-level rope_theta.
+  c.rope_theta = hf.get_double_in("rope_theta", 1.0, 1e12,
+                                  hf.get_double_in("rope_parameters.rope_theta", 1.0, 1e12, 1e4));
   c.max_position_embeddings = hf.get_int_in("max_position_embeddings", 1, io::kMaxPositions, 32768);
   c.tie_word_embeddings = hf.get_bool("tie_word_embeddings", false);
   c.bos_token_id = hf.get_int("bos_token_id", c.bos_token_id);
@@ -27,7 +30,16 @@ Qwen2Config Qwen2Config::from_hf(const io::HfConfig& hf) {
   MOTLAB_CHECK(act == "silu", hf.origin(), ": hidden_act '", act, "' (only silu is supported)");
   MOTLAB_CHECK(!hf.get_bool("use_sliding_window", false), hf.origin(),
                ": use_sliding_window=true is not supported");
-  MOTLAB_CHECK(!hf.has("rope_scaling"), hf.origin(), ": rope_scaling is not supported");
+  // Plain RoPE only: a rope_scaling / rope_parameters entry must say rope_type "default".
+  for (const char* key :
+       {"rope_scaling.rope_type", "rope_scaling.type", "rope_parameters.rope_type"}) {
+    const std::string kind = hf.get_string(key, "default");
+    MOTLAB_CHECK(kind == "default", hf.origin(), ": ", key, " is '", kind,
+                 "' (only plain RoPE, rope_type 'default', is supported)");
+  }
+  MOTLAB_CHECK(
+      !hf.has("rope_scaling") || hf.has("rope_scaling.rope_type") || hf.has("rope_scaling.type"),
+      hf.origin(), ": rope_scaling without a rope_type is not supported");
   MOTLAB_CHECK(c.num_attention_heads % c.num_key_value_heads == 0, hf.origin(),
                ": num_attention_heads (", c.num_attention_heads,
                ") must be a multiple of num_key_value_heads (", c.num_key_value_heads, ")");
