@@ -108,10 +108,15 @@ stage_build() {
   fi
   [ -e "$lib/blas/libblas.so" ] || ln -sf libblas.so.3 "$lib/blas/libblas.so"
   [ -e "$lib/lapack/liblapack.so" ] || ln -sf liblapack.so.3 "$lib/lapack/liblapack.so"
+  # The wheel's own nccl.h (site-packages/nvidia/...), the one libtorch_cuda was built with.
   local nccl
-  nccl=$(dirname "$(find / -name nccl.h -path '*include*' 2>/dev/null | head -n 1)" 2>/dev/null)
+  nccl=$($python -c 'import glob, os, torch
+site = os.path.dirname(os.path.dirname(torch.__file__))
+found = sorted(glob.glob(os.path.join(site, "nvidia", "**", "nccl.h"), recursive=True))
+print(os.path.dirname(found[0]) if found else "")')
+  echo "nccl.h: ${nccl:-not found} (runtime NCCL $($python -c 'import torch; print(torch.cuda.nccl.version())' 2>/dev/null))"
   local flags=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
-  [ -n "$nccl" ] && [ "$nccl" != . ] && flags+=(-DMOTLAB_NCCL_INCLUDE="$nccl")
+  [ -n "$nccl" ] && flags+=(-DMOTLAB_NCCL_INCLUDE="$nccl")
   if cmake -S . -B "$build_dir" "${flags[@]}" && cmake --build "$build_dir" -j "$jobs"; then
     record '{"build": "ok", "cuda_graphs": true}'
     return

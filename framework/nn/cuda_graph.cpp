@@ -1,8 +1,10 @@
 #include "framework/nn/cuda_graph.h"
 
+#include "framework/core/error.h"
 #include "framework/core/log.h"
 
 #ifdef MOTLAB_WITH_CUDA_GRAPHS
+#include <ATen/autocast_mode.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -40,6 +42,11 @@ torch::Tensor CudaGraphs::run(const std::string& key, const std::vector<torch::T
   for (const auto& x : inputs) on_cuda = on_cuda && x.is_cuda();
   if (!supported() || !on_cuda) return fn(inputs);
 #ifdef MOTLAB_WITH_CUDA_GRAPHS
+  // Streams, capture and replay on the inputs' GPU (a data-parallel rank's is not device 0).
+  for (const auto& x : inputs)
+    MOTLAB_CHECK(x.device() == inputs.front().device(), "cuda graph '", key,
+                 "': inputs on several devices (", inputs.front().device(), ", ", x.device(), ")");
+  const c10::cuda::CUDAGuard device_guard(inputs.front().device());
   auto found = entries_.begin();
   while (found != entries_.end() && (*found)->key != key) ++found;
   if (found != entries_.end()) {
@@ -58,17 +65,28 @@ torch::Tensor CudaGraphs::run(const std::string& key, const std::vector<torch::T
       inputs_ready.block(side);
       {
         c10::cuda::CUDAStreamGuard guard(side);
-        for (int k = 0; k < 2; ++k) fn(entry->inputs);
-        side.synchronize();
-        entry->graph = std::make_unique<at::cuda::CUDAGraph>();
-        entry->graph->capture_begin();
+        // An autocast cast cached now would be freed when the caller's autocast scope ends, while
+        // the graph still reads it.
+        const bool cast_cache = at::autocast::is_autocast_cache_enabled();
+        at::autocast::set_autocast_cache_enabled(false);
         try {
-          entry->output = fn(entry->inputs);
-        } catch (...) {
+          for (int k = 0; k < 2; ++k) fn(entry->inputs);
+          side.synchronize();
+          entry->graph = std::make_unique<at::cuda::CUDAGraph>();
+          // Thread-local mode: another thread's CUDA calls do not invalidate this capture.
+          entry->graph->capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+          try {
+            entry->output = fn(entry->inputs);
+          } catch (...) {
+            entry->graph->capture_end();
+            throw;
+          }
           entry->graph->capture_end();
+        } catch (...) {
+          at::autocast::set_autocast_cache_enabled(cast_cache);
           throw;
         }
-        entry->graph->capture_end();
+        at::autocast::set_autocast_cache_enabled(cast_cache);
       }
     } catch (const std::exception& e) {
       log::warn("cuda graph", "capturing '" + key + "' failed, running it eagerly: " + e.what());

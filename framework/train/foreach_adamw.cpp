@@ -7,9 +7,10 @@
 namespace motlab::train {
 namespace {
 
-// The key of a parameter in Optimizer::state(): the TensorImpl pointer (LibTorch 2.x) or its
-// printed form (1.13).
-#if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
+// The key of a parameter in Optimizer::state(): the TensorImpl pointer (LibTorch >= 2.2) or its
+// printed form (earlier).
+#if defined(TORCH_VERSION_MAJOR) && \
+    (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2))
 void* state_key(const torch::Tensor& p) { return p.unsafeGetTensorImpl(); }
 #else
 std::string state_key(const torch::Tensor& p) {

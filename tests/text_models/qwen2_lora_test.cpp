@@ -264,6 +264,31 @@ TEST(Qwen2, InferencePathEqualsTrainingPathWithAdapters) {
   EXPECT_LT(max_diff(bf16->forward(input).to(torch::kFloat), bf16_training), 0.05 * scale);
 }
 
+// Module::to() keeps each parameter's TensorImpl and version but replaces its data: the folded
+// and fused weights of the inference path must be rebuilt (a stale fp32 copy would fail the bf16
+// forward with a dtype mismatch).
+TEST(Qwen2, InferencePathFollowsAModuleCastAfterItsFirstUse) {
+  torch::manual_seed(8);
+  nn::Qwen2ForCausalLM model(tiny_config());
+  nn::LoraOptions options;
+  options.r = 2;
+  options.target_modules = {"q_proj", "v_proj", "gate_proj"};
+  nn::add_lora_adapters(*model, options);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  for (auto& item : model->named_parameters())
+    if (item.key().find("lora_B") != std::string::npos) item.value().normal_(0, 0.1);
+  const torch::Tensor input = torch::tensor({{4, 8, 15, 16, 23, 42}});
+  const torch::Tensor f32 = model->forward(input);
+  model->to(torch::kBFloat16);
+  torch::Tensor bf16;
+  ASSERT_NO_THROW(bf16 = model->forward(input));
+  EXPECT_EQ(bf16.scalar_type(), torch::kBFloat16);
+  EXPECT_LT(max_diff(bf16.to(torch::kFloat), f32), 0.05 * f32.abs().max().item<double>());
+  model->to(torch::kFloat);
+  EXPECT_LT(max_diff(model->forward(input), f32), 0.05 * f32.abs().max().item<double>());
+}
+
 }  // namespace
 
 // The `qwen2_lora` text encoder with an instruction prompt: the prompt is never cut, the caption

@@ -64,8 +64,17 @@ void LoraLinearImpl::merge() {
 std::vector<int64_t> tensor_stamp(const std::vector<torch::Tensor>& tensors) {
   std::vector<int64_t> stamp;
   for (const auto& t : tensors) {
-    stamp.push_back(t.defined() ? reinterpret_cast<int64_t>(t.unsafeGetTensorImpl()) : 0);
-    stamp.push_back(t.defined() ? static_cast<int64_t>(t._version()) : 0);
+    if (!t.defined()) {
+      stamp.insert(stamp.end(), {0, 0, 0, 0});
+      continue;
+    }
+    // Module::to() keeps the TensorImpl and its version but swaps the data: the data pointer,
+    // dtype and device tell.
+    stamp.push_back(reinterpret_cast<int64_t>(t.unsafeGetTensorImpl()));
+    stamp.push_back(static_cast<int64_t>(t._version()));
+    stamp.push_back(reinterpret_cast<int64_t>(t.data_ptr()));
+    stamp.push_back(static_cast<int64_t>(t.scalar_type()) * 65536 +
+                    static_cast<int64_t>(t.device().type()) * 256 + t.device().index());
   }
   return stamp;
 }

@@ -49,8 +49,8 @@ class LoraLinearImpl : public torch::nn::Module {
   std::vector<int64_t> folded_stamp_;  // what folded_ was computed from (tensor_stamp)
 };
 
-// Identity and in-place version of tensors, to tell whether a cache computed from them is stale:
-// (TensorImpl address, version counter) of each.
+// Identity, in-place version and data of tensors, to tell whether a cache computed from them is
+// stale: (TensorImpl address, version counter, data pointer, dtype + device) of each.
 std::vector<int64_t> tensor_stamp(const std::vector<torch::Tensor>& tensors);
 TORCH_MODULE(LoraLinear);
 
