@@ -70,8 +70,8 @@ torch::Tensor Qwen2AttentionImpl::forward(const torch::Tensor& x, const torch::T
 
 namespace {
 
-// Causal self-attention over a whole sequence: q [B, Hq, L, D], k/v [B, Hkv, L, D] -> [B, Hq, L,
-// D].
+// Causal self-attention over a whole sequence:
+// q [B, Hq, L, D], k/v [B, Hkv, L, D] -> [B, Hq, L, D].
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v) {
 #if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
