@@ -40,7 +40,7 @@ class BenchTrainStepTask : public Task {
 
   void run(RunContext& run) override {
     const Config& config = run.config();
-    for (const char* group : {"data", "trainer", "text_encoder", "motion_encoder", "loss"})
+    for (const char* group : {"data", "trainer"})
       MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task 'bench_train_step' needs ",
                    group, "=<option> (or a method=<option> that selects it)");
     const data::DataSettings settings = data::prepare_data(config["data"]);
@@ -48,13 +48,8 @@ class BenchTrainStepTask : public Task {
     MOTLAB_CHECK(train.size() >= static_cast<size_t>(options_.batch_size),
                  config["data"].describe(), ": the training split has ", train.size(),
                  " pairs; task.batch_size is ", options_.batch_size);
-    const BuildContext ctx = run.build_context();
-    train::RetrievalModel model;
-    model.text = text_encoder_family().build(config["text_encoder"], ctx);
-    model.motion = motion_encoder_family().build(config["motion_encoder"], ctx);
-    model.loss = loss_family().build(config["loss"], ctx);
-    if (config.has("text_similarity") && !config["text_similarity"].is_null())
-      model.similarity = text_similarity_family().build(config["text_similarity"], ctx);
+    train::RetrievalModel model =
+        train::build_retrieval_model(config, run.build_context(), "bench_train_step");
 
     std::vector<data::Sample> samples;
     data::Batch batch;

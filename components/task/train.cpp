@@ -36,9 +36,6 @@ class TrainTask : public Task {
     const Config& config = run.config();
     MOTLAB_CHECK(config.has("data"), "task 'train' needs a `data` node (data=<option>)");
     MOTLAB_CHECK(config.has("trainer"), "task 'train' needs a `trainer` node (trainer=<option>)");
-    for (const char* group : {"text_encoder", "motion_encoder", "loss"})
-      MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task 'train' needs ", group,
-                   "=<option> (or a method=<option> that selects it)");
     // Rank 0 prepares what lands in shared caches (data, encoders' features) before the others.
     data::DataSettings settings;
     dist::primary_first([&] { settings = data::prepare_data(config["data"]); });
@@ -49,12 +46,7 @@ class TrainTask : public Task {
                            std::to_string(val.size()) + ", test " + std::to_string(test.size()));
 
     const BuildContext ctx = run.build_context();
-    train::RetrievalModel model;
-    model.text = text_encoder_family().build(config["text_encoder"], ctx);
-    model.motion = motion_encoder_family().build(config["motion_encoder"], ctx);
-    model.loss = loss_family().build(config["loss"], ctx);
-    if (config.has("text_similarity") && !config["text_similarity"].is_null())
-      model.similarity = text_similarity_family().build(config["text_similarity"], ctx);
+    train::RetrievalModel model = train::build_retrieval_model(config, ctx, "train");
     std::vector<std::string> captions = train.all_captions();
     for (const auto* split : {&val, &test})
       for (const auto& c : split->all_captions()) captions.push_back(c);

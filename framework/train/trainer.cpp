@@ -190,6 +190,20 @@ LossOutput RetrievalModel::loss_on(const data::Batch& batch, bool global_batch) 
   return loss->compute(inputs);
 }
 
+RetrievalModel build_retrieval_model(const Config& config, const BuildContext& ctx,
+                                     const std::string& task) {
+  for (const char* group : {"text_encoder", "motion_encoder", "loss"})
+    MOTLAB_CHECK(config.has(group) && !config[group].is_null(), "task '", task, "' needs ", group,
+                 "=<option> (or a method=<option> that selects it)");
+  RetrievalModel model;
+  model.text = text_encoder_family().build(config["text_encoder"], ctx);
+  model.motion = motion_encoder_family().build(config["motion_encoder"], ctx);
+  model.loss = loss_family().build(config["loss"], ctx);
+  if (config.has("text_similarity") && !config["text_similarity"].is_null())
+    model.similarity = text_similarity_family().build(config["text_similarity"], ctx);
+  return model;
+}
+
 TrainStep::TrainStep(const TrainerOptions& options, RetrievalModel& model, torch::Device device)
     : options_(options), model_(model), autocast_(options.bf16 && device.is_cuda()) {
   parameters_ = model_.trainable_parameters();

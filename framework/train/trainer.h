@@ -40,6 +40,11 @@ struct RetrievalModel {
   LossOutput loss_on(const data::Batch& batch, bool global_batch = false);
 };
 
+// The config's text_encoder, motion_encoder, loss and (optional) text_similarity nodes built
+// through their families; a missing one is an error naming `task` and the group.
+RetrievalModel build_retrieval_model(const Config& config, const BuildContext& ctx,
+                                     const std::string& task);
+
 // Embeddings of every pair of a dataset (its evaluation captions), in dataset order.
 struct EncodedSet {
   torch::Tensor text;    // [N, E] means

@@ -18,8 +18,8 @@
 #include "framework/nn/hf/qwen2.h"
 #include "framework/nn/kv_pruner.h"
 #include "framework/text/tokenizer.h"
-#include "framework/text/tokenizer_training.h"
 #include "tests/support/paths.h"
+#include "tests/support/tiny_qwen2.h"
 
 namespace {
 using namespace motlab;
@@ -298,25 +298,15 @@ TEST(Qwen2LoraEncoder, PromptIsKeptAndTheCaptionIsCut) {
   std::vector<std::string> corpus;
   for (int k = 0; k < 40; ++k)
     corpus.push_back("사람이 앞으로 " + std::to_string(k % 7) + "걸음 걷고 왼쪽으로 돈다");
-  motlab::text::BpeTrainingOptions bpe;
-  bpe.vocab_size = 300;
-  motlab::text::train_byte_level_bpe(corpus, dir, bpe);
-  const auto tokenizer = motlab::text::load_tokenizer(dir);
   motlab::nn::Qwen2Config config;
-  config.vocab_size = tokenizer->vocab_size();
   config.hidden_size = 32;
   config.intermediate_size = 64;
   config.num_hidden_layers = 2;
   config.num_attention_heads = 4;
   config.num_key_value_heads = 2;
   config.head_dim = 8;
-  config.eos_token_id = config.bos_token_id =
-      tokenizer->special_tokens().eos.value_or(tokenizer->vocab_size() - 1);
-  torch::manual_seed(2);
-  motlab::nn::Qwen2ForCausalLM model(config);
-  motlab::io::save_safetensors(dir + "/model.safetensors", model->hf_state());
-  motlab::io::HfConfig::from_json(config.to_json(), dir + "/config.json")
-      .save(dir + "/config.json");
+  motlab::test::write_tiny_qwen2_folder(dir, corpus, config, 2);
+  const auto tokenizer = motlab::text::load_tokenizer(dir);
 
   const std::string prompt = "다음 문장의 동작을 기억하라: ";
   const auto prompt_tokens = static_cast<int64_t>(tokenizer->encode(prompt).ids.size());

@@ -13,17 +13,14 @@
 #include <torch/cuda.h>
 
 #include "framework/config/config.h"
-#include "framework/io/hf_config.h"
-#include "framework/io/safetensors.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
 #include "framework/nn/cuda_graph.h"
 #include "framework/nn/hf/lora.h"
 #include "framework/nn/hf/qwen2.h"
-#include "framework/text/tokenizer.h"
-#include "framework/text/tokenizer_training.h"
 #include "framework/train/foreach_adamw.h"
 #include "tests/support/paths.h"
+#include "tests/support/tiny_qwen2.h"
 
 namespace {
 using namespace motlab;
@@ -112,17 +109,7 @@ TEST(CudaVariants, Qwen2LoraEncoderWithCudaGraphsGivesTheEagerEmbeddings) {
   const std::string dir = test::temp_dir("cuda_qwen2_lora");
   std::vector<std::string> corpus;
   for (int k = 0; k < 40; ++k) corpus.push_back("사람이 " + std::to_string(k % 9) + "걸음 걷는다");
-  text::BpeTrainingOptions bpe;
-  bpe.vocab_size = 300;
-  text::train_byte_level_bpe(corpus, dir, bpe);
-  const auto tokenizer = text::load_tokenizer(dir);
-  nn::Qwen2Config config = small_qwen2(tokenizer->vocab_size());
-  config.eos_token_id = config.bos_token_id =
-      tokenizer->special_tokens().eos.value_or(tokenizer->vocab_size() - 1);
-  torch::manual_seed(5);
-  nn::Qwen2ForCausalLM model(config);
-  io::save_safetensors(dir + "/model.safetensors", model->hf_state());
-  io::HfConfig::from_json(config.to_json(), dir + "/config.json").save(dir + "/config.json");
+  test::write_tiny_qwen2_folder(dir, corpus, small_qwen2(0), 5);  // vocab from the tokenizer
   BuildContext ctx;
   ctx.device = torch::Device(torch::kCUDA, 0);
   auto make = [&](bool graphs) {
