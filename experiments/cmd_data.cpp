@@ -34,7 +34,7 @@ std::map<std::string, std::string> parse(const std::vector<std::string>& args,
 }
 
 int check_command(const std::vector<std::string>& args) {
-  data::CheckOptions options;
+  data::CheckSettings options;
   auto flags = parse(args, "check", &options.layout.root);
   for (const auto& [key, value] : flags) {
     if (key == "text-dir")

@@ -30,14 +30,14 @@ int64_t parse_int(const std::string& flag, const std::string& value) {
 }
 
 // The folder configs/data/synth_ko.yaml uses for the same seed and size.
-std::string default_synth_dir(const synth::SynthOptions& options) {
+std::string default_synth_dir(const synth::SynthSettings& options) {
   const char* env = std::getenv("MOTLAB_DATA_DIR");
   return std::string(env && *env ? env : "data_cache") + "/synth_ko_seed" +
          std::to_string(options.seed) + "_n" + std::to_string(options.motions);
 }
 
 int synth_command(const std::vector<std::string>& args) {
-  synth::SynthOptions options;
+  synth::SynthSettings options;
   std::string out;
   bool force = false;
   for (size_t k = 0; k < args.size(); ++k) {
@@ -81,7 +81,7 @@ int synth_command(const std::vector<std::string>& args) {
 int render_command(const std::vector<std::string>& args) {
   std::vector<std::string> positional;
   std::string out, text_dir;
-  synth::RenderOptions options;
+  synth::RenderSettings options;
   for (size_t k = 0; k < args.size(); ++k) {
     const std::string& flag = args[k];
     auto value = [&]() -> std::string {

@@ -55,13 +55,13 @@ int hidden_states_command(const std::vector<std::string>& args) {
   MOTLAB_CHECK(!model_dir.empty() && !ids_path.empty() && !out_path.empty(),
                "motlab hidden-states: --model-dir, --ids and --out are required\n",
                kHiddenStatesUsage);
-  HfBackboneOptions options;
+  HfBackboneSettings options;
   options.model_dir = model_dir;
   options.device = resolve_device(device);
   if (dtype == "f32" || dtype == "float32")
-    options.dtype = torch::kFloat32;
+    options.dtype = "float32";
   else if (dtype == "bf16" || dtype == "bfloat16")
-    options.dtype = torch::kBFloat16;
+    options.dtype = "bfloat16";
   else
     MOTLAB_FAIL("motlab hidden-states: --dtype '", dtype, "' (expected f32 or bf16)");
   torch::Tensor ids = npy::load(ids_path);

@@ -2,18 +2,32 @@
 // (GQA-aware, kvpress form). Scores ||Q_obs[:,j]|| * ||K[:,j]|| from the last `window` post-RoPE
 // prefill queries and all cached keys; prunes floor(lambda*D) channels of all but the `recent`
 // most recent tokens.
+#include "framework/config/settings.h"
 #include "framework/nn/kv_pruner.h"
 #include "framework/nn/kv_pruning.h"
 
 namespace motlab {
 namespace {
+struct ThinkPrunerSettings {
+  double ratio = 0.4;
+  int64_t window = 32;
+  int64_t recent = 32;
+};
+
+SettingsSchema<ThinkPrunerSettings> think_pruner_settings() {
+  using S = ThinkPrunerSettings;
+  return SettingsSchema<S>()
+      .option("ratio", &S::ratio, "lambda: floor(lambda * D) key channels pruned")
+      .option("window", &S::window, "observation window: last prefill queries (ThinK: 32)",
+              above(0))
+      .option("recent", &S::recent, "most recent tokens kept at full width", at_least(0));
+}
+
 class ThinkPruner : public KvPruner {
  public:
-  ThinkPruner(double ratio, int64_t window, int64_t recent)
-      : ratio_(ratio), window_(window), recent_(recent) {
-    kv::pruned_channel_count(128, ratio_);  // validates the range
-    MOTLAB_CHECK(window_ > 0 && recent_ >= 0,
-                 "kv_pruner 'think': window must be > 0 and recent >= 0");
+  explicit ThinkPruner(const ThinkPrunerSettings& s)
+      : ratio_(s.ratio), window_(s.window), recent_(s.recent) {
+    kv::pruned_channel_count(128, ratio_);  // validates the range: [0, 1)
   }
   void compress(LayerKvCache& layer, const torch::Tensor& prefill_queries, int64_t) override {
     torch::Tensor scores = kv::think_channel_scores(prefill_queries, layer.keys, window_);
@@ -31,13 +45,8 @@ class ThinkPruner : public KvPruner {
 }  // namespace
 
 MOTLAB_REGISTER(kv_pruner_family, "think", "ThinK query-driven key-channel pruning",
-                OptionSchema()
-                    .option<double>("ratio", 0.4, "lambda: floor(lambda * D) key channels pruned")
-                    .option<int64_t>("window", 32,
-                                     "observation window: last prefill queries (ThinK: 32)")
-                    .option<int64_t>("recent", 32, "most recent tokens kept at full width"),
+                think_pruner_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<KvPruner> {
-                  return std::make_shared<ThinkPruner>(
-                      o.get<double>("ratio"), o.get<int64_t>("window"), o.get<int64_t>("recent"));
+                  return std::make_shared<ThinkPruner>(think_pruner_settings().read(o));
                 });
 }  // namespace motlab

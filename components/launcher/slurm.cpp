@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
@@ -25,14 +26,43 @@
 namespace motlab {
 namespace {
 
-struct SlurmOptions {
-  std::string partition, account, qos, constraint, job_name;
+struct SlurmLauncherSettings {
+  std::string partition;
   int64_t timeout_min = 60, cpus_per_task = 1, gpus_per_node = 0, tasks_per_node = 1, nodes = 1;
+  double mem_gb = 0;
+  std::string account, qos, constraint;
   int64_t array_parallelism = 256;
-  double mem_gb = 0, poll_s = 2;
-  std::vector<std::pair<std::string, std::string>> additional_parameters;
-  std::vector<std::string> setup;
+  Config additional_parameters;  // {sbatch option: value}
+  Config setup;                  // shell lines
+  std::string job_name;
+  double poll_s = 2;
 };
+
+// additional_parameters, parsed: {sbatch option, value ("" = a flag)} in the config's order.
+using SbatchParameters = std::vector<std::pair<std::string, std::string>>;
+
+SettingsSchema<SlurmLauncherSettings> slurm_launcher_settings() {
+  using S = SlurmLauncherSettings;
+  return SettingsSchema<S>()
+      .option("partition", &S::partition, "SLURM partition (empty: the cluster's default)")
+      .option("timeout_min", &S::timeout_min, "time limit of each job, minutes", at_least(1))
+      .option("cpus_per_task", &S::cpus_per_task, "CPUs per task", at_least(1))
+      .option("gpus_per_node", &S::gpus_per_node, "GPUs per node (0: none requested)", at_least(0))
+      .option("tasks_per_node", &S::tasks_per_node, "tasks per node (> 1: data-parallel ranks)",
+              at_least(1))
+      .option("nodes", &S::nodes, "nodes per job (> 1: data-parallel across nodes)", at_least(1))
+      .option("mem_gb", &S::mem_gb, "memory per node, GB (0: the cluster's default)", at_least(0))
+      .option("account", &S::account, "account to charge (empty: default)")
+      .option("qos", &S::qos, "quality of service (empty: default)")
+      .option("constraint", &S::constraint, "node features required (empty: none)")
+      .option("array_parallelism", &S::array_parallelism, "jobs of the array that run at once",
+              at_least(1))
+      .node("additional_parameters", &S::additional_parameters,
+            "further sbatch options {key: value} -> #SBATCH --key=value")
+      .node("setup", &S::setup, "shell lines run before each job (module load ..., source venv)")
+      .option("job_name", &S::job_name, "SLURM job name (empty: motlab-<sweep dir name>)")
+      .option("poll_s", &S::poll_s, "seconds between squeue polls while waiting", above(0));
+}
 
 // Runs argv (no shell); stdout and stderr into *output. Returns the exit code (127: not found).
 int capture(const std::vector<std::string>& argv, std::string* output) {
@@ -102,7 +132,11 @@ bool final_status(const std::string& status) {
 
 class SlurmLauncher : public Launcher {
  public:
-  explicit SlurmLauncher(SlurmOptions options) : options_(std::move(options)) {}
+  SlurmLauncher(SlurmLauncherSettings options, SbatchParameters additional_parameters,
+                std::vector<std::string> setup)
+      : options_(std::move(options)),
+        additional_parameters_(std::move(additional_parameters)),
+        setup_(std::move(setup)) {}
 
   void launch(std::vector<Job>& jobs, const SweepLaunch& sweep) override {
     // A job an earlier --no-wait submission still has in the queue is not submitted twice.
@@ -290,10 +324,10 @@ class SlurmLauncher : public Launcher {
                                                           {"qos", options_.qos},
                                                           {"constraint", options_.constraint}})
       if (!value.empty()) s << "#SBATCH --" << key << "=" << value << "\n";
-    for (const auto& [key, value] : options_.additional_parameters)
+    for (const auto& [key, value] : additional_parameters_)
       s << "#SBATCH --" << key << (value.empty() ? "" : "=" + value) << "\n";
     s << "set -eo pipefail\n";
-    for (const auto& line : options_.setup) s << line << "\n";
+    for (const auto& line : setup_) s << line << "\n";
     s << "case \"$SLURM_ARRAY_TASK_ID\" in\n";
     for (const Job* job : to_submit) {
       s << "  " << job->number << ") args=(";
@@ -320,52 +354,20 @@ class SlurmLauncher : public Launcher {
     return path;
   }
 
-  SlurmOptions options_;
+  SlurmLauncherSettings options_;
+  SbatchParameters additional_parameters_;  // options_.additional_parameters, parsed
+  std::vector<std::string> setup_;
 };
 
 }  // namespace
 
 MOTLAB_REGISTER(
     launcher_family, "slurm", "a SLURM job array (sbatch), waited for with squeue/sacct",
-    OptionSchema()
-        .option<std::string>("partition", "", "SLURM partition (empty: the cluster's default)")
-        .option<int64_t>("timeout_min", 60, "time limit of each job, minutes")
-        .option<int64_t>("cpus_per_task", 1, "CPUs per task")
-        .option<int64_t>("gpus_per_node", 0, "GPUs per node (0: none requested)")
-        .option<int64_t>("tasks_per_node", 1, "tasks per node (> 1: data-parallel ranks)")
-        .option<int64_t>("nodes", 1, "nodes per job (> 1: data-parallel across nodes)")
-        .option<double>("mem_gb", 0.0, "memory per node, GB (0: the cluster's default)")
-        .option<std::string>("account", "", "account to charge (empty: default)")
-        .option<std::string>("qos", "", "quality of service (empty: default)")
-        .option<std::string>("constraint", "", "node features required (empty: none)")
-        .option<int64_t>("array_parallelism", 256, "jobs of the array that run at once")
-        .node("additional_parameters", "further sbatch options {key: value} -> #SBATCH --key=value")
-        .node("setup", "shell lines run before each job (module load ..., source venv)")
-        .option<std::string>("job_name", "", "SLURM job name (empty: motlab-<sweep dir name>)")
-        .option<double>("poll_s", 2.0, "seconds between squeue polls while waiting"),
+    slurm_launcher_settings().options(),
     [](const Options& o, const BuildContext&) -> std::shared_ptr<Launcher> {
-      SlurmOptions s;
-      s.partition = o.get<std::string>("partition");
-      s.timeout_min = o.get<int64_t>("timeout_min");
-      s.cpus_per_task = o.get<int64_t>("cpus_per_task");
-      s.gpus_per_node = o.get<int64_t>("gpus_per_node");
-      s.tasks_per_node = o.get<int64_t>("tasks_per_node");
-      s.nodes = o.get<int64_t>("nodes");
-      s.mem_gb = o.get<double>("mem_gb");
-      s.account = o.get<std::string>("account");
-      s.qos = o.get<std::string>("qos");
-      s.constraint = o.get<std::string>("constraint");
-      s.array_parallelism = o.get<int64_t>("array_parallelism");
-      s.job_name = o.get<std::string>("job_name");
-      s.poll_s = o.get<double>("poll_s");
-      for (const char* key :
-           {"timeout_min", "cpus_per_task", "tasks_per_node", "nodes", "array_parallelism"})
-        MOTLAB_CHECK(o.get<int64_t>(key) >= 1, o.describe(key), ": must be >= 1, got ",
-                     o.get<int64_t>(key));
-      MOTLAB_CHECK(s.gpus_per_node >= 0 && s.mem_gb >= 0, o.describe("gpus_per_node"),
-                   " and mem_gb must be >= 0");
-      MOTLAB_CHECK(s.poll_s > 0, o.describe("poll_s"), ": must be > 0, got ", s.poll_s);
-      const Config extra = o.node("additional_parameters");
+      const SlurmLauncherSettings s = slurm_launcher_settings().read(o);
+      SbatchParameters additional_parameters;
+      const Config& extra = s.additional_parameters;
       if (!extra.is_null()) {
         MOTLAB_CHECK(extra.is_dict(), extra.describe(),
                      ": additional_parameters must be a mapping {sbatch option: value}");
@@ -374,14 +376,15 @@ MOTLAB_REGISTER(
                        ": an sbatch option's value must be a scalar");
           MOTLAB_CHECK(key.find_first_of(" \n=") == std::string::npos, extra.describe(), ": '", key,
                        "' is not an sbatch option name");
-          s.additional_parameters.emplace_back(key, value.is_null() ? "" : value.scalar_text());
+          additional_parameters.emplace_back(key, value.is_null() ? "" : value.scalar_text());
         }
       }
-      const Config setup = o.node("setup");
-      if (!setup.is_null()) {
-        MOTLAB_CHECK(setup.is_list(), setup.describe(), ": setup must be a list of shell lines");
-        for (size_t k = 0; k < setup.size(); ++k) s.setup.push_back(setup.at(k).scalar_text());
+      std::vector<std::string> setup;
+      if (!s.setup.is_null()) {
+        MOTLAB_CHECK(s.setup.is_list(), s.setup.describe(),
+                     ": setup must be a list of shell lines");
+        for (size_t k = 0; k < s.setup.size(); ++k) setup.push_back(s.setup.at(k).scalar_text());
       }
-      return std::make_shared<SlurmLauncher>(std::move(s));
+      return std::make_shared<SlurmLauncher>(s, std::move(additional_parameters), std::move(setup));
     });
 }  // namespace motlab

@@ -13,16 +13,32 @@
 
 namespace motlab {
 namespace {
-struct TmrLossWeights {
-  double recons, kl, latent, contrastive;
+struct TmrLossSettings {
+  nn::ActorSettings decoder;
+  double weight_recons = 1.0, weight_kl = 1e-5, weight_latent = 1e-5, weight_contrastive = 0.1;
+  double temperature = 0.1;
+  std::optional<double> threshold = 0.80;
 };
+
+SettingsSchema<TmrLossSettings> tmr_loss_settings() {
+  using S = TmrLossSettings;
+  return SettingsSchema<S>()
+      .flat(&S::decoder, nn::actor_settings("decoder"))
+      .option("weight_recons", &S::weight_recons, "weight of the motion reconstruction")
+      .option("weight_kl", &S::weight_kl, "weight of the KL terms")
+      .option("weight_latent", &S::weight_latent, "weight of the latent L1 term")
+      .option("weight_contrastive", &S::weight_contrastive, "weight of the InfoNCE term")
+      .option("temperature", &S::temperature, "softmax temperature of InfoNCE", above(0))
+      .nullable("threshold", &S::threshold,
+                "captions this similar are not negatives ((cos+1)/2 scale; null = no filtering; "
+                "TMR: MPNet at 0.80)",
+                between(0, 1));
+}
 
 class TmrLoss : public Loss {
  public:
-  TmrLoss(const nn::ActorOptions& decoder, TmrLossWeights weights, double temperature,
-          std::optional<double> threshold)
-      : weights_(weights), temperature_(temperature), threshold_(threshold) {
-    decoder_ = register_module("decoder", nn::ActorStyleDecoder(decoder));
+  explicit TmrLoss(const TmrLossSettings& settings) : settings_(settings) {
+    decoder_ = register_module("decoder", nn::ActorStyleDecoder(settings.decoder));
   }
   LossOutput compute(const LossInputs& in) override {
     MOTLAB_CHECK(in.motions, "loss 'tmr' needs the ground-truth motions (reconstruction)");
@@ -40,48 +56,30 @@ class TmrLoss : public Loss {
         nn::gaussian_kl(in.motion.mean, in.motion.logvar, zeros, zeros) +
         nn::gaussian_kl(in.text.mean, in.text.logvar, zeros, zeros);
     torch::Tensor latent = F::smooth_l1_loss(in.text.latent, in.motion.latent);
-    torch::Tensor contrastive = nn::infonce(in.text.latent, in.motion.latent, temperature_,
-                                            in.caption_similarity, threshold_);
+    torch::Tensor contrastive = nn::infonce(in.text.latent, in.motion.latent, settings_.temperature,
+                                            in.caption_similarity, settings_.threshold);
+    const TmrLossSettings& w = settings_;
     LossOutput out;
-    out.total = weights_.recons * recons + weights_.kl * kl + weights_.latent * latent +
-                weights_.contrastive * contrastive;
-    out.parts["recons"] = weights_.recons * recons.item<double>();
-    out.parts["kl"] = weights_.kl * kl.item<double>();
-    out.parts["latent"] = weights_.latent * latent.item<double>();
-    out.parts["contrastive"] = weights_.contrastive * contrastive.item<double>();
+    out.total = w.weight_recons * recons + w.weight_kl * kl + w.weight_latent * latent +
+                w.weight_contrastive * contrastive;
+    out.parts["recons"] = w.weight_recons * recons.item<double>();
+    out.parts["kl"] = w.weight_kl * kl.item<double>();
+    out.parts["latent"] = w.weight_latent * latent.item<double>();
+    out.parts["contrastive"] = w.weight_contrastive * contrastive.item<double>();
     return out;
   }
 
  private:
-  TmrLossWeights weights_;
-  double temperature_;
-  std::optional<double> threshold_;
+  TmrLossSettings settings_;
   nn::ActorStyleDecoder decoder_{nullptr};
 };
 }  // namespace
 
 MOTLAB_REGISTER(loss_family, "tmr",
                 "TMR's composite loss: reconstruction, KL, latent and filtered InfoNCE",
-                nn::actor_option_schema("decoder")
-                    .option<double>("weight_recons", 1.0, "weight of the motion reconstruction")
-                    .option<double>("weight_kl", 1e-5, "weight of the KL terms")
-                    .option<double>("weight_latent", 1e-5, "weight of the latent L1 term")
-                    .option<double>("weight_contrastive", 0.1, "weight of the InfoNCE term")
-                    .option<double>("temperature", 0.1, "softmax temperature of InfoNCE")
-                    .option<double>("threshold", 0.80,
-                                    "captions this similar are not negatives ((cos+1)/2 scale; "
-                                    "null = no filtering; TMR: MPNet at 0.80)"),
+                tmr_loss_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<Loss> {
-                  const nn::ActorOptions decoder = nn::read_actor_options(o);
-                  TmrLossWeights w;
-                  w.recons = o.get<double>("weight_recons");
-                  w.kl = o.get<double>("weight_kl");
-                  w.latent = o.get<double>("weight_latent");
-                  w.contrastive = o.get<double>("weight_contrastive");
-                  const double temperature = o.get<double>("temperature");
-                  std::optional<double> threshold;
-                  if (!o.is_null("threshold")) threshold = o.get<double>("threshold");
-                  auto loss = std::make_shared<TmrLoss>(decoder, w, temperature, threshold);
+                  auto loss = std::make_shared<TmrLoss>(tmr_loss_settings().read(o));
                   loss->to(ctx.device);
                   return loss;
                 });

@@ -4,6 +4,7 @@
 // keys and values; the attended frames are mean-pooled over real frames, concatenated with the
 // TMR mean token and mapped by a Linear into the joint space. Only the attention projections
 // and the Linear train.
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/model/interfaces.h"
 #include "framework/train/run_artifacts.h"
@@ -70,6 +71,7 @@ class FusedMotionEncoder : public MotionEncoder {
     return out;
   }
   int64_t embedding_dim() const override { return latent_dim_; }
+  int64_t token_dim() const override { return query_->options.out_features(); }
 
  private:
   std::shared_ptr<MotionEncoder> tmr_, cnn_;
@@ -77,47 +79,39 @@ class FusedMotionEncoder : public MotionEncoder {
   torch::nn::Linear query_{nullptr}, key_{nullptr}, value_{nullptr}, projection_{nullptr};
 };
 
-// Channel width of an encoder's tokens, probed with a tiny batch.
-int64_t token_dim(MotionEncoder& encoder, int64_t nfeats, torch::Device device) {
-  torch::NoGradGuard no_grad;
-  encoder.eval();
-  MotionBatch probe;
-  probe.features = torch::zeros({1, 8, nfeats}, torch::TensorOptions().device(device));
-  probe.mask = torch::ones({1, 8}, torch::TensorOptions().dtype(torch::kBool).device(device));
-  probe.lengths = torch::full({1}, 8, torch::kLong);
-  Embedding e = encoder.encode(probe);
-  MOTLAB_CHECK(e.tokens.defined(), "motion_encoder 'fused': an encoder exposes no tokens");
-  return e.tokens.size(-1);
+struct FusedEncoderSettings {
+  std::string tmr_run, cnn_run;
+  int64_t attention_dim = 256;
+  int64_t num_heads = 4;
+  int64_t latent_dim = 256;
+};
+
+SettingsSchema<FusedEncoderSettings> fused_encoder_settings() {
+  using S = FusedEncoderSettings;
+  return SettingsSchema<S>()
+      .required("tmr_run", &S::tmr_run, "run dir of a trained `tmr` motion encoder")
+      .required("cnn_run", &S::cnn_run, "run dir of a trained `cnn` motion encoder")
+      .option("attention_dim", &S::attention_dim, "width of the cross-attention", above(0))
+      .option("num_heads", &S::num_heads, "cross-attention heads", above(0))
+      .option("latent_dim", &S::latent_dim, "joint embedding size", above(0))
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.attention_dim % s.num_heads == 0, where("num_heads"), ": attention_dim (",
+                     s.attention_dim, ") must be a multiple of num_heads (", s.num_heads, ")");
+      });
 }
 
 }  // namespace
 
 MOTLAB_REGISTER(motion_encoder_family, "fused",
                 "frozen tmr + cnn encoders (from run dirs) fused by cross-attention (TMR queries)",
-                OptionSchema()
-                    .required<std::string>("tmr_run", "run dir of a trained `tmr` motion encoder")
-                    .required<std::string>("cnn_run", "run dir of a trained `cnn` motion encoder")
-                    .option<int64_t>("nfeats", 263, "motion feature size (HumanML3D: 263)")
-                    .option<int64_t>("attention_dim", 256, "width of the cross-attention")
-                    .option<int64_t>("num_heads", 4, "cross-attention heads")
-                    .option<int64_t>("latent_dim", 256, "joint embedding size"),
-                [](const Options& options,
-                   const BuildContext& ctx) -> std::shared_ptr<MotionEncoder> {
-                  const std::string tmr_run = options.get<std::string>("tmr_run");
-                  const std::string cnn_run = options.get<std::string>("cnn_run");
-                  const int64_t nfeats = options.get<int64_t>("nfeats");
-                  const int64_t attention_dim = options.get<int64_t>("attention_dim");
-                  const int64_t num_heads = options.get<int64_t>("num_heads");
-                  const int64_t latent = options.get<int64_t>("latent_dim");
-                  MOTLAB_CHECK(num_heads > 0 && attention_dim % num_heads == 0,
-                               options.describe("num_heads"), ": attention_dim (", attention_dim,
-                               ") must be a positive multiple of num_heads (", num_heads, ")");
-                  auto tmr = train::load_motion_encoder(tmr_run, ctx, "tmr");
-                  auto cnn = train::load_motion_encoder(cnn_run, ctx, "cnn");
-                  const int64_t tmr_dim = token_dim(*tmr, nfeats, ctx.device);
-                  const int64_t cnn_dim = token_dim(*cnn, nfeats, ctx.device);
+                fused_encoder_settings().options(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<MotionEncoder> {
+                  const FusedEncoderSettings s = fused_encoder_settings().read(o);
+                  auto tmr = train::load_motion_encoder(s.tmr_run, ctx, "tmr");
+                  auto cnn = train::load_motion_encoder(s.cnn_run, ctx, "cnn");
                   auto encoder = std::make_shared<FusedMotionEncoder>(
-                      tmr, cnn, tmr_dim, cnn_dim, attention_dim, num_heads, latent);
+                      tmr, cnn, tmr->token_dim(), cnn->token_dim(), s.attention_dim, s.num_heads,
+                      s.latent_dim);
                   encoder->to(ctx.device);
                   return encoder;
                 });

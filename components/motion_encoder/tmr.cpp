@@ -8,7 +8,7 @@ namespace motlab {
 namespace {
 class TmrMotionEncoder : public MotionEncoder {
  public:
-  explicit TmrMotionEncoder(const nn::ActorOptions& options) {
+  explicit TmrMotionEncoder(const nn::ActorSettings& options) {
     encoder_ = register_module("encoder", nn::ActorStyleEncoder(options));
   }
   Embedding encode(const MotionBatch& batch) override {
@@ -24,6 +24,7 @@ class TmrMotionEncoder : public MotionEncoder {
     return out;
   }
   int64_t embedding_dim() const override { return encoder_->options().latent_dim; }
+  int64_t token_dim() const override { return encoder_->options().latent_dim; }
 
  private:
   nn::ActorStyleEncoder encoder_{nullptr};
@@ -32,10 +33,10 @@ class TmrMotionEncoder : public MotionEncoder {
 }  // namespace
 
 MOTLAB_REGISTER(motion_encoder_family, "tmr", "TMR's ACTOR-style VAE transformer encoder",
-                nn::actor_option_schema("encoder"),
+                nn::actor_settings("encoder").options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<MotionEncoder> {
-                  const nn::ActorOptions actor = nn::read_actor_options(o);
-                  auto encoder = std::make_shared<TmrMotionEncoder>(actor);
+                  auto encoder =
+                      std::make_shared<TmrMotionEncoder>(nn::actor_settings("encoder").read(o));
                   encoder->to(ctx.device);
                   return encoder;
                 });

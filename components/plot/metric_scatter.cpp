@@ -3,6 +3,7 @@
 // joined in the given order. Written as <run dir>/plots/<file>.svg.
 #include <nlohmann/json.hpp>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
@@ -12,10 +13,34 @@
 namespace motlab {
 namespace {
 
+struct MetricScatterSettings {
+  std::string file, title, x, y, x_label, y_label;
+  double x_scale = 1.0;
+};
+
+SettingsSchema<MetricScatterSettings> metric_scatter_settings() {
+  using S = MetricScatterSettings;
+  return SettingsSchema<S>()
+      .required("file", &S::file, "output name: plots/<file>.svg")
+      .option("title", &S::title, "plot title")
+      .required("x", &S::x, "metrics.json key on the x axis")
+      .required("y", &S::y, "metrics.json key on the y axis")
+      .option("x_label", &S::x_label, "x axis label (default: the key)")
+      .option("y_label", &S::y_label, "y axis label (default: the key)")
+      .option("x_scale", &S::x_scale, "factor applied to x (e.g. bytes -> KiB)");
+}
+
 struct SeriesSpec {
   std::string label;
   std::vector<std::string> runs;
 };
+
+SettingsSchema<SeriesSpec> metric_scatter_series_settings() {
+  using S = SeriesSpec;
+  return SettingsSchema<S>()
+      .required("label", &S::label, "legend label")
+      .required("runs", &S::runs, "runs of the series");
+}
 
 class MetricScatter : public Report {
  public:
@@ -67,36 +92,21 @@ class MetricScatter : public Report {
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    plot_family, "metric_scatter",
-    "one metrics.json key against another, runs grouped into series (SVG)",
-    OptionSchema()
-        .required<std::string>("file", "output name: plots/<file>.svg")
-        .option<std::string>("title", "", "plot title")
-        .required<std::string>("x", "metrics.json key on the x axis")
-        .required<std::string>("y", "metrics.json key on the y axis")
-        .option<std::string>("x_label", "", "x axis label (default: the key)")
-        .option<std::string>("y_label", "", "y axis label (default: the key)")
-        .option<double>("x_scale", 1.0, "factor applied to x (e.g. bytes -> KiB)")
-        .list("series",
-              OptionSchema()
-                  .required<std::string>("label", "legend label")
-                  .required<std::vector<std::string>>("runs", "runs of the series"),
-              "one line per series of runs"),
-    [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
-      MOTLAB_CHECK(!o.items("series").empty(), o.describe("series"),
-                   ": series must be a non-empty list of {label, runs}");
-      std::vector<SeriesSpec> series;
-      for (const Options& s : o.items("series"))
-        series.push_back({s.get<std::string>("label"), s.get<std::vector<std::string>>("runs")});
-      const std::string file = o.get<std::string>("file");
-      const std::string title = o.get<std::string>("title");
-      const std::string x = o.get<std::string>("x");
-      const std::string y = o.get<std::string>("y");
-      const std::string x_label = o.get<std::string>("x_label");
-      const std::string y_label = o.get<std::string>("y_label");
-      const double x_scale = o.get<double>("x_scale");
-      return std::make_shared<MetricScatter>(file, title, x, y, x_label, y_label, x_scale, series);
-    });
+MOTLAB_REGISTER(plot_family, "metric_scatter",
+                "one metrics.json key against another, runs grouped into series (SVG)",
+                OptionSchema(metric_scatter_settings().options())
+                    .list("series", metric_scatter_series_settings().options(),
+                          "one line per series of runs"),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
+                  MOTLAB_CHECK(!o.items("series").empty(), o.describe("series"),
+                               ": series must be a non-empty list of {label, runs}");
+                  const auto series_settings = metric_scatter_series_settings();
+                  std::vector<SeriesSpec> series;
+                  for (const Options& item : o.items("series"))
+                    series.push_back(series_settings.read(item));
+                  const MetricScatterSettings s = metric_scatter_settings().read(o);
+                  return std::make_shared<MetricScatter>(s.file, s.title, s.x, s.y, s.x_label,
+                                                         s.y_label, s.x_scale, series);
+                });
 
 }  // namespace motlab

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
@@ -14,9 +15,29 @@
 namespace motlab {
 namespace {
 
+struct RecallCurvesSettings {
+  std::string file, title, metrics = "all", direction = "t2m";
+};
+
+SettingsSchema<RecallCurvesSettings> recall_curves_settings() {
+  using S = RecallCurvesSettings;
+  return SettingsSchema<S>()
+      .required("file", &S::file, "output name: plots/<file>.svg")
+      .option("title", &S::title, "plot title")
+      .option("metrics", &S::metrics, "protocol entry whose R@k are drawn")
+      .choice("direction", &S::direction, {"t2m", "m2t"}, "retrieval direction");
+}
+
 struct Curve {
   std::string label, run;
 };
+
+SettingsSchema<Curve> recall_curves_run_settings() {
+  using S = Curve;
+  return SettingsSchema<S>()
+      .required("label", &S::label, "legend label")
+      .required("run", &S::run, "the run (a stage name, or label=<dir>)");
+}
 
 class RecallCurves : public Report {
  public:
@@ -68,30 +89,17 @@ class RecallCurves : public Report {
 }  // namespace
 
 MOTLAB_REGISTER(plot_family, "recall_curves", "R@k against k, one line per run (SVG)",
-                OptionSchema()
-                    .required<std::string>("file", "output name: plots/<file>.svg")
-                    .option<std::string>("title", "", "plot title")
-                    .option<std::string>("metrics", "all", "protocol entry whose R@k are drawn")
-                    .option<std::string>("direction", "t2m", "t2m | m2t")
-                    .list("runs",
-                          OptionSchema()
-                              .required<std::string>("label", "legend label")
-                              .required<std::string>("run",
-                                                     "the run (a stage name, or label=<dir>)"),
-                          "one curve per run"),
+                OptionSchema(recall_curves_settings().options())
+                    .list("runs", recall_curves_run_settings().options(), "one curve per run"),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
-                  const std::string file = o.get<std::string>("file");
-                  const std::string title = o.get<std::string>("title");
-                  const std::string metrics = o.get<std::string>("metrics");
-                  const std::string direction = o.get<std::string>("direction");
-                  MOTLAB_CHECK(direction == "t2m" || direction == "m2t", o.describe("direction"),
-                               ": direction must be t2m or m2t");
+                  const RecallCurvesSettings s = recall_curves_settings().read(o);
                   MOTLAB_CHECK(!o.items("runs").empty(), o.describe("runs"),
                                ": runs must be a non-empty list of {label, run}");
+                  const auto run_settings = recall_curves_run_settings();
                   std::vector<Curve> curves;
-                  for (const Options& c : o.items("runs"))
-                    curves.push_back({c.get<std::string>("label"), c.get<std::string>("run")});
-                  return std::make_shared<RecallCurves>(file, title, metrics, direction, curves);
+                  for (const Options& c : o.items("runs")) curves.push_back(run_settings.read(c));
+                  return std::make_shared<RecallCurves>(s.file, s.title, s.metrics, s.direction,
+                                                        curves);
                 });
 
 }  // namespace motlab

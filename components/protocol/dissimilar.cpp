@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "framework/config/settings.h"
 #include "framework/data/humanml3d.h"
 #include "framework/eval/protocol.h"
 #include "framework/eval/retrieval_metrics.h"
@@ -10,6 +11,19 @@
 
 namespace motlab::eval {
 namespace {
+struct DissimilarSettings {
+  int64_t count = 100;
+  std::string ids_file;
+};
+
+SettingsSchema<DissimilarSettings> dissimilar_settings() {
+  using S = DissimilarSettings;
+  return SettingsSchema<S>()
+      .option("count", &S::count, "pairs chosen by farthest-point selection", above(0))
+      .option("ids_file", &S::ids_file,
+              "id list to evaluate (empty: the dataset's nsim_test.txt, else farthest-point)");
+}
+
 class Dissimilar : public EvalProtocol {
  public:
   Dissimilar(int64_t count, std::string id_file) : count_(count), id_file_(std::move(id_file)) {}
@@ -84,14 +98,9 @@ class Dissimilar : public EvalProtocol {
 
 MOTLAB_REGISTER(protocol_family, "dissimilar",
                 "(c) pairs with dissimilar captions (id list or farthest-point selection)",
-                OptionSchema()
-                    .option<int64_t>("count", 100, "pairs chosen by farthest-point selection")
-                    .option<std::string>("ids_file", "",
-                                         "id list to evaluate (empty: the dataset's "
-                                         "nsim_test.txt, else farthest-point)"),
+                dissimilar_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<EvalProtocol> {
-                  const int64_t count = o.get<int64_t>("count");
-                  MOTLAB_CHECK(count > 0, o.describe("count"), ": count must be > 0, got ", count);
-                  return std::make_shared<Dissimilar>(count, o.get<std::string>("ids_file"));
+                  const DissimilarSettings s = dissimilar_settings().read(o);
+                  return std::make_shared<Dissimilar>(s.count, s.ids_file);
                 });
 }  // namespace motlab::eval

@@ -1,10 +1,21 @@
 // protocol `long`: (e) only the pairs whose caption has at least `min_words` whitespace words
 // (Korean eojeol, eval::word_count). The paper's Table 2 uses two entries, long15 and long20.
+#include "framework/config/settings.h"
 #include "framework/eval/protocol.h"
 #include "framework/eval/retrieval_metrics.h"
 
 namespace motlab::eval {
 namespace {
+struct LongCaptionsSettings {
+  int64_t min_words = 15;
+};
+
+SettingsSchema<LongCaptionsSettings> long_captions_settings() {
+  using S = LongCaptionsSettings;
+  return SettingsSchema<S>().option("min_words", &S::min_words,
+                                    "fewest whitespace-separated words of a caption", at_least(0));
+}
+
 class LongCaptions : public EvalProtocol {
  public:
   explicit LongCaptions(int64_t minimum_words) : minimum_words_(minimum_words) {}
@@ -29,11 +40,8 @@ class LongCaptions : public EvalProtocol {
 
 MOTLAB_REGISTER(protocol_family, "long",
                 "(e) only pairs whose caption has at least min_words words (eojeol)",
-                OptionSchema().option<int64_t>("min_words", 15,
-                                               "fewest whitespace-separated words of a caption"),
+                long_captions_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<EvalProtocol> {
-                  const int64_t words = o.get<int64_t>("min_words");
-                  MOTLAB_CHECK(words >= 0, o.describe("min_words"), ": must be >= 0, got ", words);
-                  return std::make_shared<LongCaptions>(words);
+                  return std::make_shared<LongCaptions>(long_captions_settings().read(o).min_words);
                 });
 }  // namespace motlab::eval

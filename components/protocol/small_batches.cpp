@@ -3,11 +3,24 @@
 #include <algorithm>
 #include <numeric>
 
+#include "framework/config/settings.h"
 #include "framework/eval/protocol.h"
 #include "framework/eval/retrieval_metrics.h"
 
 namespace motlab::eval {
 namespace {
+struct SmallBatchesSettings {
+  int64_t batch_size = 32;
+  int64_t seed = 0;  // a uint32 numpy seed
+};
+
+SettingsSchema<SmallBatchesSettings> small_batches_settings() {
+  using S = SmallBatchesSettings;
+  return SettingsSchema<S>()
+      .option("batch_size", &S::batch_size, "pairs per batch (the remainder is dropped)", above(0))
+      .option("seed", &S::seed, "numpy legacy seed of the shuffle", between(0, 0xffffffffLL));
+}
+
 class SmallBatches : public EvalProtocol {
  public:
   SmallBatches(int64_t batch_size, uint32_t seed) : batch_size_(batch_size), seed_(seed) {}
@@ -50,15 +63,10 @@ class SmallBatches : public EvalProtocol {
 
 MOTLAB_REGISTER(protocol_family, "small_batches",
                 "(d) shuffled batches of 32 (numpy seed 0), metrics averaged over batches",
-                OptionSchema()
-                    .option<int64_t>("batch_size", 32, "pairs per batch (the remainder is dropped)")
-                    .option<int64_t>("seed", 0, "numpy legacy seed of the shuffle"),
+                small_batches_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<EvalProtocol> {
-                  const int64_t batch = o.get<int64_t>("batch_size");
-                  const int64_t seed = o.get<int64_t>("seed");
-                  MOTLAB_CHECK(batch > 0, o.describe("batch_size"), ": must be > 0, got ", batch);
-                  MOTLAB_CHECK(seed >= 0 && seed <= 0xffffffffLL, o.describe("seed"),
-                               ": must be in [0, 2^32), got ", seed);
-                  return std::make_shared<SmallBatches>(batch, static_cast<uint32_t>(seed));
+                  const SmallBatchesSettings s = small_batches_settings().read(o);
+                  return std::make_shared<SmallBatches>(s.batch_size,
+                                                        static_cast<uint32_t>(s.seed));
                 });
 }  // namespace motlab::eval

@@ -3,6 +3,7 @@
 // Written as <run dir>/tables/<file>.{md,csv,tex}.
 #include <nlohmann/json.hpp>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
@@ -12,15 +13,45 @@
 namespace motlab {
 namespace {
 
+struct MetricsTableSettings {
+  std::string file, title, formats = "md,csv,tex";
+};
+
+SettingsSchema<MetricsTableSettings> metrics_table_settings() {
+  using S = MetricsTableSettings;
+  return SettingsSchema<S>()
+      .required("file", &S::file, "output name: tables/<file>.<format>")
+      .option("title", &S::title, "heading of the Markdown table")
+      .option("formats", &S::formats, "comma-separated: md, csv, tex");
+}
+
 struct RunRow {
   std::string label, run;
 };
+
+SettingsSchema<RunRow> metrics_table_row_settings() {
+  using S = RunRow;
+  return SettingsSchema<S>()
+      .required("label", &S::label, "row label")
+      .required("run", &S::run, "the run (a stage name, or label=<dir>)");
+}
+
 struct MetricColumn {
   std::string header, metric;
-  int decimals;
-  bool higher_is_better;
-  bool mark_best;  // false for descriptive columns (e.g. tokens per query)
+  int64_t decimals = 2;
+  bool higher_is_better = true;
+  bool mark_best = true;  // false for descriptive columns (e.g. tokens per query)
 };
+
+SettingsSchema<MetricColumn> metrics_table_column_settings() {
+  using S = MetricColumn;
+  return SettingsSchema<S>()
+      .required("header", &S::header, "column header")
+      .required("metric", &S::metric, "metrics.json key")
+      .option("decimals", &S::decimals, "digits after the point")
+      .option("higher_is_better", &S::higher_is_better, "which end mark_best marks")
+      .option("mark_best", &S::mark_best, "bold the best value of the column");
+}
 
 class MetricsTable : public Report {
  public:
@@ -36,7 +67,8 @@ class MetricsTable : public Report {
     report::Table table;
     table.title = title_;
     for (const auto& c : columns_)
-      table.columns.push_back({c.header, "", c.higher_is_better, c.decimals, c.mark_best});
+      table.columns.push_back(
+          {c.header, "", c.higher_is_better, static_cast<int>(c.decimals), c.mark_best});
     report::RowGroup group;
     for (const auto& r : rows_) {
       auto it = stage_dirs.find(r.run);
@@ -70,46 +102,24 @@ class MetricsTable : public Report {
 }  // namespace
 
 MOTLAB_REGISTER(table_family, "metrics_table", "one row per run, one column per metrics.json key",
-                OptionSchema()
-                    .required<std::string>("file", "output name: tables/<file>.<format>")
-                    .option<std::string>("title", "", "heading of the Markdown table")
-                    .option<std::string>("formats", "md,csv,tex", "comma-separated: md, csv, tex")
-                    .list("rows",
-                          OptionSchema()
-                              .required<std::string>("label", "row label")
-                              .required<std::string>("run",
-                                                     "the run (a stage name, or label=<dir>)"),
-                          "one row per run")
-                    .list("columns",
-                          OptionSchema()
-                              .required<std::string>("header", "column header")
-                              .required<std::string>("metric", "metrics.json key")
-                              .option<int64_t>("decimals", 2, "digits after the point")
-                              .option<bool>("higher_is_better", true, "which end mark_best marks")
-                              .option<bool>("mark_best", true, "bold the best value of the column"),
+                OptionSchema(metrics_table_settings().options())
+                    .list("rows", metrics_table_row_settings().options(), "one row per run")
+                    .list("columns", metrics_table_column_settings().options(),
                           "one column per metric"),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
                   MOTLAB_CHECK(!o.items("rows").empty(), o.describe("rows"),
                                ": rows must be a non-empty list of {label, run}");
                   MOTLAB_CHECK(!o.items("columns").empty(), o.describe("columns"),
                                ": columns must be a non-empty list of {header, metric}");
+                  const auto row_settings = metrics_table_row_settings();
                   std::vector<RunRow> rows;
-                  for (const Options& r : o.items("rows"))
-                    rows.push_back({r.get<std::string>("label"), r.get<std::string>("run")});
+                  for (const Options& r : o.items("rows")) rows.push_back(row_settings.read(r));
+                  const auto column_settings = metrics_table_column_settings();
                   std::vector<MetricColumn> columns;
-                  for (const Options& c : o.items("columns")) {
-                    MetricColumn column;
-                    column.header = c.get<std::string>("header");
-                    column.metric = c.get<std::string>("metric");
-                    column.decimals = static_cast<int>(c.get<int64_t>("decimals"));
-                    column.higher_is_better = c.get<bool>("higher_is_better");
-                    column.mark_best = c.get<bool>("mark_best");
-                    columns.push_back(column);
-                  }
-                  const std::string file = o.get<std::string>("file");
-                  const std::string title = o.get<std::string>("title");
-                  const std::string formats = o.get<std::string>("formats");
-                  return std::make_shared<MetricsTable>(file, title, formats, rows, columns);
+                  for (const Options& c : o.items("columns"))
+                    columns.push_back(column_settings.read(c));
+                  const MetricsTableSettings s = metrics_table_settings().read(o);
+                  return std::make_shared<MetricsTable>(s.file, s.title, s.formats, rows, columns);
                 });
 
 }  // namespace motlab

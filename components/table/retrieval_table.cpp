@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/install_paths.h"
 #include "framework/core/log.h"
@@ -19,12 +20,45 @@
 namespace motlab {
 namespace {
 
-struct MethodRow {
-  std::string label, stage, paper_method;
+struct RetrievalTableSettings {
+  std::string file, title, formats = "md,csv,tex", paper_csv, paper_label = "paper";
 };
+
+SettingsSchema<RetrievalTableSettings> retrieval_table_settings() {
+  using S = RetrievalTableSettings;
+  return SettingsSchema<S>()
+      .required("file", &S::file, "output name: tables/<file>.<format>")
+      .option("title", &S::title, "heading of the Markdown table")
+      .option("formats", &S::formats, "comma-separated: md, csv, tex")
+      .option("paper_csv", &S::paper_csv,
+              "the paper's numbers (results/reference/*.csv; empty: none)")
+      .option("paper_label", &S::paper_label, "label of the paper's rows");
+}
+
+struct MethodRow {
+  std::string label, run, paper;  // run: a stage name; paper: the method's name in paper_csv
+};
+
+SettingsSchema<MethodRow> retrieval_table_method_settings() {
+  using S = MethodRow;
+  return SettingsSchema<S>()
+      .required("label", &S::label, "row label")
+      .required("run", &S::run, "the run (a stage name, or label=<dir>)")
+      .option("paper", &S::paper, "the method's name in paper_csv (empty: none)");
+}
+
 struct Block {
   std::string label, metrics, paper_protocol, paper_subset;
 };
+
+SettingsSchema<Block> retrieval_table_block_settings() {
+  using S = Block;
+  return SettingsSchema<S>()
+      .required("label", &S::label, "block heading")
+      .required("metrics", &S::metrics, "protocol entry of the metrics")
+      .option("paper_protocol", &S::paper_protocol, "the protocol's name in paper_csv")
+      .option("paper_subset", &S::paper_subset, "the subset's name in paper_csv");
+}
 
 const char* const kMetrics[] = {"R01", "R02", "R03", "R05", "R10", "MedR"};
 const char* const kHeaders[] = {"R@1", "R@2", "R@3", "R@5", "R@10", "MedR"};
@@ -97,9 +131,9 @@ class RetrievalTable : public Report {
   void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) override {
     std::map<std::string, nlohmann::json> metrics;
     for (const auto& m : methods_) {
-      auto it = stage_dirs.find(m.stage);
+      auto it = stage_dirs.find(m.run);
       MOTLAB_CHECK(it != stage_dirs.end(), "retrieval_table '", file_, "': method '", m.label,
-                   "' names run '", m.stage, "', which is not given");
+                   "' names run '", m.run, "', which is not given");
       const std::string path = it->second + "/metrics.json";
       MOTLAB_CHECK(file_exists(path), "retrieval_table '", file_, "': ", path, " is missing");
       metrics[m.label] = nlohmann::json::parse(read_file(path));
@@ -126,7 +160,7 @@ class RetrievalTable : public Report {
           for (const char* metric : kMetrics) {
             const std::string key = block.metrics + "/" + direction + "/" + metric;
             const auto& j = metrics[m.label];
-            MOTLAB_CHECK(j.contains(key), "retrieval_table '", file_, "': ", stage_dirs.at(m.stage),
+            MOTLAB_CHECK(j.contains(key), "retrieval_table '", file_, "': ", stage_dirs.at(m.run),
                          "/metrics.json has no '", key, "'");
             report::Cell cell;
             if (j[key].is_number()) cell.value = j[key].get<double>();
@@ -135,14 +169,13 @@ class RetrievalTable : public Report {
         group.rows.push_back(row);
       }
       for (const auto& m : methods_) {
-        if (m.paper_method.empty() || paper.empty()) continue;
+        if (m.paper.empty() || paper.empty()) continue;
         report::Row row;
-        row.label = paper_label_ + ": " + m.paper_method;
+        row.label = paper_label_ + ": " + m.paper;
         row.reference = true;
         bool found = true;
         for (const char* direction : {"t2m", "m2t"}) {
-          auto it =
-              paper.find({block.paper_protocol, block.paper_subset, m.paper_method, direction});
+          auto it = paper.find({block.paper_protocol, block.paper_subset, m.paper, direction});
           if (it == paper.end()) {
             found = false;
             break;
@@ -172,62 +205,30 @@ class RetrievalTable : public Report {
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    table_family, "retrieval_table",
-    "the paper's Table 1/2 layout (protocol blocks x methods, t2m and m2t) with the "
-    "paper's numbers as labelled reference rows",
-    OptionSchema()
-        .required<std::string>("file", "output name: tables/<file>.<format>")
-        .option<std::string>("title", "", "heading of the Markdown table")
-        .option<std::string>("formats", "md,csv,tex", "comma-separated: md, csv, tex")
-        .option<std::string>("paper_csv", "",
-                             "the paper's numbers (results/reference/*.csv; empty: "
-                             "none)")
-        .option<std::string>("paper_label", "paper", "label of the paper's rows")
-        .list("methods",
-              OptionSchema()
-                  .required<std::string>("label", "row label")
-                  .required<std::string>("run",
-                                         "the run (a stage name, or "
-                                         "label=<dir>)")
-                  .option<std::string>("paper", "", "the method's name in paper_csv (empty: none)"),
-              "one row per method")
-        .list("blocks",
-              OptionSchema()
-                  .required<std::string>("label", "block heading")
-                  .required<std::string>("metrics", "protocol entry of the metrics")
-                  .option<std::string>("paper_protocol", "", "the protocol's name in paper_csv")
-                  .option<std::string>("paper_subset", "", "the subset's name in paper_csv"),
-              "one block per protocol"),
-    [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
-      const std::string file = o.get<std::string>("file");
-      const std::string title = o.get<std::string>("title");
-      const std::string formats = o.get<std::string>("formats");
-      const std::string paper_csv = o.get<std::string>("paper_csv");
-      const std::string paper_label = o.get<std::string>("paper_label");
-      std::vector<MethodRow> methods;
-      MOTLAB_CHECK(!o.items("methods").empty(), o.describe("methods"),
-                   ": methods must be a non-empty list");
-      for (const Options& m : o.items("methods")) {
-        MethodRow row;
-        row.label = m.get<std::string>("label");
-        row.stage = m.get<std::string>("run");
-        row.paper_method = m.get<std::string>("paper");
-        methods.push_back(row);
-      }
-      std::vector<Block> blocks;
-      MOTLAB_CHECK(!o.items("blocks").empty(), o.describe("blocks"),
-                   ": blocks must be a non-empty list");
-      for (const Options& b : o.items("blocks")) {
-        Block block;
-        block.label = b.get<std::string>("label");
-        block.metrics = b.get<std::string>("metrics");
-        block.paper_protocol = b.get<std::string>("paper_protocol");
-        block.paper_subset = b.get<std::string>("paper_subset");
-        blocks.push_back(block);
-      }
-      return std::make_shared<RetrievalTable>(file, title, formats, paper_csv, paper_label, methods,
-                                              blocks);
-    });
+MOTLAB_REGISTER(table_family, "retrieval_table",
+                "the paper's Table 1/2 layout (protocol blocks x methods, t2m and m2t) with the "
+                "paper's numbers as labelled reference rows",
+                OptionSchema(retrieval_table_settings().options())
+                    .list("methods", retrieval_table_method_settings().options(),
+                          "one row per method")
+                    .list("blocks", retrieval_table_block_settings().options(),
+                          "one block per protocol"),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Report> {
+                  const RetrievalTableSettings s = retrieval_table_settings().read(o);
+                  std::vector<MethodRow> methods;
+                  MOTLAB_CHECK(!o.items("methods").empty(), o.describe("methods"),
+                               ": methods must be a non-empty list");
+                  const auto method_settings = retrieval_table_method_settings();
+                  for (const Options& m : o.items("methods"))
+                    methods.push_back(method_settings.read(m));
+                  std::vector<Block> blocks;
+                  MOTLAB_CHECK(!o.items("blocks").empty(), o.describe("blocks"),
+                               ": blocks must be a non-empty list");
+                  const auto block_settings = retrieval_table_block_settings();
+                  for (const Options& b : o.items("blocks"))
+                    blocks.push_back(block_settings.read(b));
+                  return std::make_shared<RetrievalTable>(s.file, s.title, s.formats, s.paper_csv,
+                                                          s.paper_label, methods, blocks);
+                });
 
 }  // namespace motlab

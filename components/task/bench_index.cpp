@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/data/npy.h"
@@ -24,16 +25,54 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct BenchIndexOptions {
-  std::vector<std::string> sets;
+struct BenchIndexSettings {
+  std::vector<std::string> sets = {"real", "isotropic"};
   std::string source_run;
-  int64_t vectors, dim, queries, k;
-  double noise;
-  int64_t ivf_lists, hnsw_m, hnsw_ef_construction;
-  std::vector<int64_t> ivf_probes, hnsw_ef_searches, batch_sizes;
-  std::vector<std::string> kinds;
-  int64_t exact_queries;
+  int64_t vectors = 1000000;
+  int64_t dim = 256;
+  double noise = 0.1;
+  int64_t queries = 512;
+  int64_t exact_queries = 64;
+  int64_t k = 10;
+  std::vector<std::string> kinds = {"ivf", "hnsw"};
+  int64_t ivf_lists = 0;
+  std::vector<int64_t> ivf_probes = {16, 32, 64};
+  int64_t hnsw_m = 32;
+  int64_t hnsw_ef_construction = 80;
+  std::vector<int64_t> hnsw_ef_searches = {64, 128, 256};
+  std::vector<int64_t> batch_sizes = {1, 64};
 };
+
+SettingsSchema<BenchIndexSettings> bench_index_settings() {
+  using S = BenchIndexSettings;
+  return SettingsSchema<S>()
+      .option("sets", &S::sets, "vector sets: real (a run's embeddings, replicated), isotropic")
+      .option("source_run", &S::source_run, "a trained run (for the real set)")
+      .option("vectors", &S::vectors, "indexed vectors per set", at_least(1))
+      .option("dim", &S::dim, "embedding size (a smaller run's embeddings are lifted)", at_least(1))
+      .option("noise", &S::noise, "norm of the noise added to each replica (real set)")
+      .option("queries", &S::queries, "queries per set (real: at most the run's test captions)",
+              at_least(1))
+      .option("exact_queries", &S::exact_queries, "queries timed on the exact (flat) index")
+      .option("k", &S::k, "results per query", at_least(1))
+      .option("kinds", &S::kinds, "approximate indexes timed")
+      .option("ivf_lists", &S::ivf_lists, "IVF lists (0: 4 sqrt(N))")
+      .option("ivf_probes", &S::ivf_probes, "IVF lists probed per query")
+      .option("hnsw_m", &S::hnsw_m, "HNSW links per node")
+      .option("hnsw_ef_construction", &S::hnsw_ef_construction, "HNSW candidate list when building")
+      .option("hnsw_ef_searches", &S::hnsw_ef_searches, "HNSW candidate lists when searching")
+      .option("batch_sizes", &S::batch_sizes, "queries per search call", at_least(1))
+      .check([](const S& s, const auto& where) {
+        for (const auto& set : s.sets)
+          MOTLAB_CHECK(set == "real" || set == "isotropic", where("sets"), ": unknown set '", set,
+                       "' (expected real or isotropic)");
+        for (const auto& kind : s.kinds)
+          MOTLAB_CHECK(kind == "ivf" || kind == "hnsw", where("kinds"), ": unknown kind '", kind,
+                       "' (expected ivf or hnsw)");
+        MOTLAB_CHECK(s.k <= s.vectors, where("k"), ": task.k must be <= task.vectors (", s.vectors,
+                     ")");
+      });
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -72,7 +111,7 @@ struct Set {
   torch::Tensor vectors, queries;  // [N, dim], [Q, dim] unit rows
 };
 
-Set make_set(const std::string& name, const BenchIndexOptions& o, torch::Generator& generator) {
+Set make_set(const std::string& name, const BenchIndexSettings& o, torch::Generator& generator) {
   Set set;
   if (name == "isotropic") {
     set.vectors = search::unit_rows(torch::randn({o.vectors, o.dim}, generator));
@@ -113,7 +152,7 @@ Set make_set(const std::string& name, const BenchIndexOptions& o, torch::Generat
 
 class BenchIndexTask : public Task {
  public:
-  explicit BenchIndexTask(BenchIndexOptions options) : options_(std::move(options)) {}
+  explicit BenchIndexTask(BenchIndexSettings options) : options_(std::move(options)) {}
 
   void run(RunContext& run) override {
     torch::Generator generator = at::detail::createCPUGenerator(run.seed());
@@ -186,7 +225,7 @@ class BenchIndexTask : public Task {
     log::info("bench", line);
   }
 
-  BenchIndexOptions options_;
+  BenchIndexSettings options_;
 };
 
 }  // namespace
@@ -194,55 +233,9 @@ class BenchIndexTask : public Task {
 MOTLAB_REGISTER(
     task_family, "bench_index",
     "top-k latency, recall against exact search and build time of the motion search indexes",
-    OptionSchema()
-        .option<std::vector<std::string>>(
-            "sets", {"real", "isotropic"},
-            "vector sets: real (a run's embeddings, replicated), isotropic")
-        .option<std::string>("source_run", "", "a trained run (for the real set)")
-        .option<int64_t>("vectors", 1000000, "indexed vectors per set")
-        .option<int64_t>("dim", 256, "embedding size (a smaller run's embeddings are lifted)")
-        .option<double>("noise", 0.1, "norm of the noise added to each replica (real set)")
-        .option<int64_t>("queries", 512, "queries per set (real: at most the run's test captions)")
-        .option<int64_t>("exact_queries", 64, "queries timed on the exact (flat) index")
-        .option<int64_t>("k", 10, "results per query")
-        .option<std::vector<std::string>>("kinds", {"ivf", "hnsw"}, "approximate indexes timed")
-        .option<int64_t>("ivf_lists", 0, "IVF lists (0: 4 sqrt(N))")
-        .option<std::vector<int64_t>>("ivf_probes", {16, 32, 64}, "IVF lists probed per query")
-        .option<int64_t>("hnsw_m", 32, "HNSW links per node")
-        .option<int64_t>("hnsw_ef_construction", 80, "HNSW candidate list when building")
-        .option<std::vector<int64_t>>("hnsw_ef_searches", {64, 128, 256},
-                                      "HNSW candidate lists when searching")
-        .option<std::vector<int64_t>>("batch_sizes", {1, 64}, "queries per search call"),
+    bench_index_settings().options(),
     [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-      BenchIndexOptions options;
-      options.sets = o.get<std::vector<std::string>>("sets");
-      options.source_run = o.get<std::string>("source_run");
-      options.vectors = o.get<int64_t>("vectors");
-      options.dim = o.get<int64_t>("dim");
-      options.noise = o.get<double>("noise");
-      options.queries = o.get<int64_t>("queries");
-      options.exact_queries = o.get<int64_t>("exact_queries");
-      options.k = o.get<int64_t>("k");
-      options.kinds = o.get<std::vector<std::string>>("kinds");
-      options.ivf_lists = o.get<int64_t>("ivf_lists");
-      options.ivf_probes = o.get<std::vector<int64_t>>("ivf_probes");
-      options.hnsw_m = o.get<int64_t>("hnsw_m");
-      options.hnsw_ef_construction = o.get<int64_t>("hnsw_ef_construction");
-      options.hnsw_ef_searches = o.get<std::vector<int64_t>>("hnsw_ef_searches");
-      options.batch_sizes = o.get<std::vector<int64_t>>("batch_sizes");
-      for (const auto& set : options.sets)
-        MOTLAB_CHECK(set == "real" || set == "isotropic", o.describe("sets"), ": unknown set '",
-                     set, "' (expected real or isotropic)");
-      for (const auto& kind : options.kinds)
-        MOTLAB_CHECK(kind == "ivf" || kind == "hnsw", o.describe("kinds"), ": unknown kind '", kind,
-                     "' (expected ivf or hnsw)");
-      MOTLAB_CHECK(options.vectors >= 1 && options.dim >= 1 && options.queries >= 1 &&
-                       options.k >= 1 && options.k <= options.vectors,
-                   o.component(),
-                   ": task.vectors, dim, queries must be >= 1 and k in [1, vectors]");
-      for (const int64_t b : options.batch_sizes)
-        MOTLAB_CHECK(b >= 1, o.describe("batch_sizes"), ": has ", b, " (expected >= 1)");
-      return std::make_shared<BenchIndexTask>(options);
+      return std::make_shared<BenchIndexTask>(bench_index_settings().read(o));
     });
 
 }  // namespace motlab

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <numeric>
 
+#include "framework/config/settings.h"
 #include "framework/core/autocast.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
@@ -17,11 +18,28 @@
 namespace motlab {
 namespace {
 
-struct BenchOptions {
-  std::vector<int64_t> batch_sizes;
-  int64_t warmup, repeats, caption_words;
-  bool autocast;
+struct BenchTextEncoderSettings {
+  std::vector<int64_t> batch_sizes = {1, 256};
+  int64_t warmup = 3;
+  int64_t repeats = 20;
+  int64_t caption_words = 120;
+  bool autocast = true;
 };
+
+SettingsSchema<BenchTextEncoderSettings> bench_text_encoder_settings() {
+  using S = BenchTextEncoderSettings;
+  return SettingsSchema<S>()
+      .option("batch_sizes", &S::batch_sizes, "batch sizes timed, one after the other", at_least(1))
+      .option("warmup", &S::warmup, "untimed calls before each batch size", at_least(0))
+      .option("repeats", &S::repeats, "timed calls per batch size (median reported)", at_least(1))
+      .option("caption_words", &S::caption_words,
+              "words per caption (long enough to fill the token window)", at_least(2))
+      .option("autocast", &S::autocast, "bf16 autocast on CUDA")
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(!s.batch_sizes.empty(), where("batch_sizes"),
+                     ": task.batch_sizes must list at least one batch size");
+      });
+}
 
 // Distinct captions (an index first, so no encoder-side cache can answer them) of `words` words.
 std::vector<std::string> long_captions(int64_t count, int64_t words) {
@@ -38,7 +56,7 @@ std::vector<std::string> long_captions(int64_t count, int64_t words) {
 
 class BenchTextEncoderTask : public Task {
  public:
-  explicit BenchTextEncoderTask(BenchOptions options) : options_(std::move(options)) {}
+  explicit BenchTextEncoderTask(BenchTextEncoderSettings options) : options_(std::move(options)) {}
 
   void run(RunContext& run) override {
     const BuildContext ctx = run.build_context();
@@ -94,38 +112,17 @@ class BenchTextEncoderTask : public Task {
   }
 
  private:
-  BenchOptions options_;
+  BenchTextEncoderSettings options_;
 };
 
 }  // namespace
 
 MOTLAB_REGISTER(task_family, "bench_text_encoder",
                 "query latency and throughput of the configured text encoder",
-                OptionSchema()
-                    .option<std::vector<int64_t>>("batch_sizes", {1, 256},
-                                                  "batch sizes timed, one after the other")
-                    .option<int64_t>("warmup", 3, "untimed calls before each batch size")
-                    .option<int64_t>("repeats", 20, "timed calls per batch size (median reported)")
-                    .option<int64_t>("caption_words", 120,
-                                     "words per caption (long enough to fill the token window)")
-                    .option<bool>("autocast", true, "bf16 autocast on CUDA"),
+                bench_text_encoder_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-                  BenchOptions options;
-                  options.batch_sizes = o.get<std::vector<int64_t>>("batch_sizes");
-                  options.warmup = o.get<int64_t>("warmup");
-                  options.repeats = o.get<int64_t>("repeats");
-                  options.caption_words = o.get<int64_t>("caption_words");
-                  options.autocast = o.get<bool>("autocast");
-                  MOTLAB_CHECK(!options.batch_sizes.empty(), o.describe("batch_sizes"),
-                               ": task.batch_sizes must list at least one batch size");
-                  for (int64_t b : options.batch_sizes)
-                    MOTLAB_CHECK(b >= 1, o.describe("batch_sizes"), ": has ", b,
-                                 " (expected >= 1)");
-                  MOTLAB_CHECK(options.warmup >= 0 && options.repeats >= 1, o.component(),
-                               ": task.warmup must be >= 0 and task.repeats >= 1");
-                  MOTLAB_CHECK(options.caption_words >= 2, o.describe("caption_words"),
-                               ": task.caption_words must be >= 2");
-                  return std::make_shared<BenchTextEncoderTask>(options);
+                  return std::make_shared<BenchTextEncoderTask>(
+                      bench_text_encoder_settings().read(o));
                 });
 
 }  // namespace motlab

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <numeric>
 
+#include "framework/config/settings.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -22,9 +23,21 @@
 namespace motlab {
 namespace {
 
-struct BenchStepOptions {
-  int64_t batch_size, frames, warmup, repeats;
+struct BenchTrainStepSettings {
+  int64_t batch_size = 32;
+  int64_t frames = 196;
+  int64_t warmup = 10;
+  int64_t repeats = 50;
 };
+
+SettingsSchema<BenchTrainStepSettings> bench_train_step_settings() {
+  using S = BenchTrainStepSettings;
+  return SettingsSchema<S>()
+      .option("batch_size", &S::batch_size, "pairs per step (the first of the split)", at_least(2))
+      .option("frames", &S::frames, "every motion resampled to this many frames", at_least(1))
+      .option("warmup", &S::warmup, "untimed steps first (the first one included)", at_least(1))
+      .option("repeats", &S::repeats, "timed steps (median reported)", at_least(1));
+}
 
 double percentile(std::vector<double> values, double q) {
   std::sort(values.begin(), values.end());
@@ -36,7 +49,7 @@ double percentile(std::vector<double> values, double q) {
 
 class BenchTrainStepTask : public Task {
  public:
-  explicit BenchTrainStepTask(BenchStepOptions options) : options_(options) {}
+  explicit BenchTrainStepTask(BenchTrainStepSettings options) : options_(options) {}
 
   void run(RunContext& run) override {
     const Config& config = run.config();
@@ -63,7 +76,7 @@ class BenchTrainStepTask : public Task {
     model.text->prepare(batch.captions);
     if (model.similarity) model.similarity->prepare(batch.captions);
 
-    train::TrainerOptions trainer = train::trainer_options_from(config["trainer"]);
+    train::TrainerSettings trainer = train::read_trainer_settings(config["trainer"]);
     trainer.accumulate = 1;
     model.train(true);
     train::TrainStep step(trainer, model, run.device());
@@ -116,33 +129,16 @@ class BenchTrainStepTask : public Task {
     return n;
   }
 
-  BenchStepOptions options_;
+  BenchTrainStepSettings options_;
 };
 
 }  // namespace
 
 MOTLAB_REGISTER(task_family, "bench_train_step",
                 "time of one training step (forward, backward, AdamW) of the configured method",
-                OptionSchema()
-                    .option<int64_t>("batch_size", 32, "pairs per step (the first of the split)")
-                    .option<int64_t>("frames", 196, "every motion resampled to this many frames")
-                    .option<int64_t>("warmup", 10, "untimed steps first (the first one included)")
-                    .option<int64_t>("repeats", 50, "timed steps (median reported)"),
+                bench_train_step_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-                  BenchStepOptions options;
-                  options.batch_size = o.get<int64_t>("batch_size");
-                  options.frames = o.get<int64_t>("frames");
-                  options.warmup = o.get<int64_t>("warmup");
-                  options.repeats = o.get<int64_t>("repeats");
-                  MOTLAB_CHECK(options.batch_size >= 2, o.describe("batch_size"),
-                               ": task.batch_size must be >= 2 (a contrastive step needs "
-                               "negatives), got ",
-                               options.batch_size);
-                  MOTLAB_CHECK(options.frames >= 1, o.describe("frames"),
-                               ": task.frames must be >= 1, got ", options.frames);
-                  MOTLAB_CHECK(options.warmup >= 1 && options.repeats >= 1, o.component(),
-                               ": task.warmup and task.repeats must be >= 1");
-                  return std::make_shared<BenchTrainStepTask>(options);
+                  return std::make_shared<BenchTrainStepTask>(bench_train_step_settings().read(o));
                 });
 
 }  // namespace motlab

@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
@@ -55,6 +56,30 @@ std::string substitute(std::string text, const std::map<std::string, std::string
       text.replace(at, placeholder.size(), dirs.at(name));
   }
   return text;
+}
+
+struct PipelineSettings {
+  int64_t jobs = 1;
+  Config stages;
+  std::vector<std::string> common;
+  Config tables, plots;
+};
+
+SettingsSchema<PipelineSettings> pipeline_settings() {
+  using S = PipelineSettings;
+  return SettingsSchema<S>()
+      .option("jobs", &S::jobs, "stages run at once when independent", at_least(1))
+      .required("stages", &S::stages, "stage name -> list of overrides")
+      .option("common", &S::common, "overrides appended to every stage's list (they win)")
+      .node("tables", &S::tables, "name -> table node (configs/table/*), written at the end")
+      .node("plots", &S::plots, "name -> plot node (configs/plot/*), drawn at the end")
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.stages.is_dict() && s.stages.size() > 0, s.stages.describe(),
+                     ": task.stages must map stage names to override lists");
+        for (const auto& c : s.common)
+          MOTLAB_CHECK(referenced_stages(c).empty(), where("common"),
+                       ": task.common overrides cannot name a stage ('", c, "')");
+      });
 }
 
 class PipelineTask : public Task {
@@ -124,47 +149,33 @@ class PipelineTask : public Task {
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    task_family, "pipeline",
-    "several runs as one experiment (stages with {stage:<name>} dependencies), then "
-    "reports",
-    OptionSchema()
-        .option<int64_t>("jobs", 1, "stages run at once when independent")
-        .required<Config>("stages", "stage name -> list of overrides")
-        .option<std::vector<std::string>>("common", {},
-                                          "overrides appended to every stage's list (they win)")
-        .node("tables", "name -> table node (configs/table/*), written at the end")
-        .node("plots", "name -> plot node (configs/plot/*), drawn at the end"),
-    [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-      const int64_t jobs = o.get<int64_t>("jobs");
-      const Config stages_node = o.node("stages");
-      const std::vector<std::string> common = o.get<std::vector<std::string>>("common");
-      MOTLAB_CHECK(jobs >= 1, o.describe("jobs"), ": task.jobs must be >= 1, got ", jobs);
-      MOTLAB_CHECK(stages_node.is_dict() && stages_node.size() > 0, stages_node.describe(),
-                   ": task.stages must map stage names to override lists");
-      for (const auto& c : common)
-        MOTLAB_CHECK(referenced_stages(c).empty(), o.describe("common"),
-                     ": task.common overrides cannot name a stage ('", c, "')");
-      std::vector<Stage> stages;
-      std::set<std::string> names;
-      for (const auto& [name, list] : stages_node.items()) {
-        MOTLAB_CHECK(list.is_list(), list.describe(), ": stage '", name,
-                     "' must be a list of overrides");
-        Stage stage;
-        stage.name = name;
-        for (size_t k = 0; k < list.size(); ++k) {
-          stage.overrides.push_back(list.at(k).scalar_text());
-          for (const auto& dep : referenced_stages(stage.overrides.back())) {
-            MOTLAB_CHECK(names.count(dep), list.at(k).describe(), ": stage '", name,
-                         "' refers to {stage:", dep, "}, which is not an earlier stage");
-            stage.after.insert(dep);
-          }
-        }
-        for (const auto& c : common) stage.overrides.push_back(c);
-        names.insert(name);
-        stages.push_back(stage);
-      }
-      return std::make_shared<PipelineTask>(stages, static_cast<int>(jobs), o.node("tables"),
-                                            o.node("plots"));
-    });
+MOTLAB_REGISTER(task_family, "pipeline",
+                "several runs as one experiment (stages with {stage:<name>} dependencies), then "
+                "reports",
+                pipeline_settings().options(),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
+                  const PipelineSettings s = pipeline_settings().read(o);
+                  std::vector<Stage> stages;
+                  std::set<std::string> names;
+                  for (const auto& [name, list] : s.stages.items()) {
+                    MOTLAB_CHECK(list.is_list(), list.describe(), ": stage '", name,
+                                 "' must be a list of overrides");
+                    Stage stage;
+                    stage.name = name;
+                    for (size_t k = 0; k < list.size(); ++k) {
+                      stage.overrides.push_back(list.at(k).scalar_text());
+                      for (const auto& dep : referenced_stages(stage.overrides.back())) {
+                        MOTLAB_CHECK(names.count(dep), list.at(k).describe(), ": stage '", name,
+                                     "' refers to {stage:", dep,
+                                     "}, which is not an earlier stage");
+                        stage.after.insert(dep);
+                      }
+                    }
+                    for (const auto& c : s.common) stage.overrides.push_back(c);
+                    names.insert(name);
+                    stages.push_back(stage);
+                  }
+                  return std::make_shared<PipelineTask>(stages, static_cast<int>(s.jobs), s.tables,
+                                                        s.plots);
+                });
 }  // namespace motlab

@@ -7,6 +7,7 @@
 //   kv_pruner=<option>     the pruner the text encoder uses (configs/kv_pruner/*; null = none)
 #include <fstream>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
@@ -27,6 +28,24 @@ std::vector<std::string> read_lines(const std::string& path) {
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
+}
+
+struct ReevaluateSettings {
+  std::string source_run;
+  Config protocols;
+  int64_t batch_size = 64;
+};
+
+SettingsSchema<ReevaluateSettings> reevaluate_settings() {
+  using S = ReevaluateSettings;
+  return SettingsSchema<S>()
+      .required("source_run", &S::source_run, "a finished task=train run directory")
+      .node("protocols", &S::protocols, "entry name -> protocol node (configs/protocol/*)")
+      .option("batch_size", &S::batch_size, "captions per text-encoder call", above(0))
+      .check([](const S& s, const auto&) {
+        MOTLAB_CHECK(s.protocols.is_dict() && s.protocols.size() > 0, s.protocols.describe(),
+                     ": protocols must name at least one");
+      });
 }
 
 class ReevaluateTask : public Task {
@@ -101,18 +120,10 @@ class ReevaluateTask : public Task {
 MOTLAB_REGISTER(task_family, "reevaluate",
                 "re-encode a trained run's test captions under other inference settings (e.g. a "
                 "KV-cache pruner) and evaluate",
-                OptionSchema()
-                    .required<std::string>("source_run", "a finished task=train run directory")
-                    .node("protocols", "entry name -> protocol node (configs/protocol/*)")
-                    .option<int64_t>("batch_size", 64, "captions per text-encoder call"),
+                reevaluate_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-                  const std::string source = o.get<std::string>("source_run");
-                  const Config protocols = o.node("protocols");
-                  const int64_t batch = o.get<int64_t>("batch_size");
-                  MOTLAB_CHECK(protocols.is_dict() && protocols.size() > 0, protocols.describe(),
-                               ": protocols must name at least one");
-                  MOTLAB_CHECK(batch > 0, o.describe("batch_size"), ": batch_size must be > 0");
-                  return std::make_shared<ReevaluateTask>(source, protocols, batch);
+                  const ReevaluateSettings s = reevaluate_settings().read(o);
+                  return std::make_shared<ReevaluateTask>(s.source_run, s.protocols, s.batch_size);
                 });
 
 }  // namespace motlab

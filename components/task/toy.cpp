@@ -2,12 +2,29 @@
 #include <chrono>
 #include <thread>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/run/task.h"
 
 namespace motlab {
 namespace {
+struct ToySettings {
+  int64_t a = 1;
+  std::string b = "x";
+  std::optional<int64_t> fail_on;
+  double sleep_s = 0.0;
+};
+
+SettingsSchema<ToySettings> toy_settings() {
+  using S = ToySettings;
+  return SettingsSchema<S>()
+      .option("a", &S::a, "metric value = a * 10 + len(b)")
+      .option("b", &S::b, "a string recorded in metrics.json")
+      .nullable("fail_on", &S::fail_on, "fail when a equals this (null: never)")
+      .option("sleep_s", &S::sleep_s, "seconds to sleep before finishing");
+}
+
 class ToyTask : public Task {
  public:
   ToyTask(int64_t a, std::string b, std::optional<int64_t> fail_on, double sleep_s)
@@ -32,15 +49,9 @@ class ToyTask : public Task {
 }  // namespace
 
 MOTLAB_REGISTER(task_family, "toy", "a toy job with known metrics (checks runs and sweeps)",
-                OptionSchema()
-                    .option<int64_t>("a", 1, "metric value = a * 10 + len(b)")
-                    .option<std::string>("b", "x", "a string recorded in metrics.json")
-                    .node("fail_on", "fail when a equals this (null: never)")
-                    .option<double>("sleep_s", 0.0, "seconds to sleep before finishing"),
+                toy_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-                  std::optional<int64_t> fail_on;
-                  if (!o.is_null("fail_on")) fail_on = o.get<int64_t>("fail_on");
-                  return std::make_shared<ToyTask>(o.get<int64_t>("a"), o.get<std::string>("b"),
-                                                   fail_on, o.get<double>("sleep_s"));
+                  const ToySettings s = toy_settings().read(o);
+                  return std::make_shared<ToyTask>(s.a, s.b, s.fail_on, s.sleep_s);
                 });
 }  // namespace motlab

@@ -4,6 +4,7 @@
 // framework/train/run_artifacts.h.
 #include <filesystem>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/data/data_config.h"
@@ -25,6 +26,27 @@ void write_lines(const std::string& path, const std::vector<std::string>& lines)
   std::string text;
   for (const auto& line : lines) text += line + "\n";
   write_file_atomic(path, text);
+}
+
+struct TrainTaskSettings {
+  bool resume = false;
+  bool save_embeddings = true;
+  Config protocols;
+};
+
+SettingsSchema<TrainTaskSettings> train_task_settings() {
+  using S = TrainTaskSettings;
+  return SettingsSchema<S>()
+      .option("resume", &S::resume,
+              "continue an interrupted run in run.dir from its last checkpoint")
+      .option("save_embeddings", &S::save_embeddings,
+              "keep embeddings/test_*.npy (+ caption similarity) for `motlab eval`")
+      .node("protocols", &S::protocols,
+            "entry name -> protocol node (configs/protocol/*); metrics are <name>/<key>")
+      .check([](const S& s, const auto&) {
+        MOTLAB_CHECK(s.protocols.is_null() || s.protocols.is_dict(), s.protocols.describe(),
+                     ": task.protocols must map names to protocol nodes");
+      });
 }
 
 class TrainTask : public Task {
@@ -55,7 +77,7 @@ class TrainTask : public Task {
       if (model.similarity) model.similarity->prepare(captions);
     });
 
-    train::TrainerOptions options = train::trainer_options_from(config["trainer"]);
+    train::TrainerSettings options = train::read_trainer_settings(config["trainer"]);
     options.dir = run.dir();
     options.resume = resume_;
     train::Trainer trainer(
@@ -133,20 +155,9 @@ class TrainTask : public Task {
 
 MOTLAB_REGISTER(task_family, "train",
                 "train a text-motion retrieval method (encoders + loss) and evaluate it",
-                OptionSchema()
-                    .option<bool>("resume", false,
-                                  "continue an interrupted run in run.dir from its last checkpoint")
-                    .option<bool>("save_embeddings", true,
-                                  "keep embeddings/test_*.npy (+ caption similarity) for `motlab "
-                                  "eval`")
-                    .node("protocols",
-                          "entry name -> protocol node (configs/protocol/*); metrics are "
-                          "<name>/<key>"),
+                train_task_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Task> {
-                  const Config protocols = o.node("protocols");
-                  MOTLAB_CHECK(protocols.is_null() || protocols.is_dict(), protocols.describe(),
-                               ": task.protocols must map names to protocol nodes");
-                  return std::make_shared<TrainTask>(o.get<bool>("resume"),
-                                                     o.get<bool>("save_embeddings"), protocols);
+                  const TrainTaskSettings s = train_task_settings().read(o);
+                  return std::make_shared<TrainTask>(s.resume, s.save_embeddings, s.protocols);
                 });
 }  // namespace motlab

@@ -13,9 +13,26 @@
 namespace motlab {
 namespace {
 
+struct CharActorSettings {
+  nn::ActorSettings actor;
+  int64_t buckets = 4096;
+  int64_t max_length = 128;
+  int64_t char_dim = 128;
+};
+
+SettingsSchema<CharActorSettings> char_actor_settings() {
+  using S = CharActorSettings;
+  return SettingsSchema<S>()
+      .flat(&S::actor, nn::actor_settings("text encoder", /*motion_input=*/false))
+      .option("buckets", &S::buckets, "hash buckets of the character n-gram embeddings", above(0))
+      .option("max_length", &S::max_length, "longest caption in word tokens", above(0))
+      .option("char_dim", &S::char_dim, "embedding width of a word token (the ACTOR input)",
+              above(0));
+}
+
 class CharActorEncoder : public TextEncoder {
  public:
-  CharActorEncoder(int64_t buckets, int64_t max_length, const nn::ActorOptions& actor,
+  CharActorEncoder(int64_t buckets, int64_t max_length, const nn::ActorSettings& actor,
                    torch::Device device)
       : buckets_(buckets), max_length_(max_length), device_(device) {
     characters_ = register_module(
@@ -92,18 +109,12 @@ class CharActorEncoder : public TextEncoder {
 MOTLAB_REGISTER(
     text_encoder_family, "char_actor",
     "word tokens from hashed char n-grams -> TMR's ACTOR VAE encoder (weight-free TMR text side)",
-    nn::actor_option_schema("text encoder", /*motion_input=*/false)
-        .option<int64_t>("buckets", 4096, "hash buckets of the character n-gram embeddings")
-        .option<int64_t>("max_length", 128, "longest caption in word tokens")
-        .option<int64_t>("char_dim", 128, "embedding width of a word token (the ACTOR input)"),
+    char_actor_settings().options(),
     [](const Options& options, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
-      const int64_t buckets = options.get<int64_t>("buckets");
-      const int64_t max_length = options.get<int64_t>("max_length");
-      nn::ActorOptions actor = nn::read_actor_options(options);
-      actor.nfeats = options.get<int64_t>("char_dim");
-      MOTLAB_CHECK(buckets > 0 && max_length > 0, options.component(),
-                   ": buckets and max_length must be positive");
-      auto encoder = std::make_shared<CharActorEncoder>(buckets, max_length, actor, ctx.device);
+      const CharActorSettings s = char_actor_settings().read(options);
+      nn::ActorSettings actor = s.actor;
+      actor.nfeats = s.char_dim;
+      auto encoder = std::make_shared<CharActorEncoder>(s.buckets, s.max_length, actor, ctx.device);
       encoder->to(ctx.device);
       return encoder;
     });

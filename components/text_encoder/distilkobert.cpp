@@ -18,10 +18,27 @@
 namespace motlab {
 namespace {
 
+struct DistilKoBertSettings {
+  nn::ActorSettings actor;
+  std::string model_dir;
+  std::string tokenizer;  // "" = model_dir
+  int64_t max_tokens = 512;
+};
+
+SettingsSchema<DistilKoBertSettings> distilkobert_settings() {
+  using S = DistilKoBertSettings;
+  return SettingsSchema<S>()
+      .flat(&S::actor, nn::actor_settings("text encoder", /*motion_input=*/false))
+      .required("model_dir", &S::model_dir, "DistilBERT folder (config.json, model.safetensors)")
+      .option("tokenizer", &S::tokenizer, "KoBERT tokenizer folder (empty: model_dir)")
+      .option("max_tokens", &S::max_tokens, "longest caption in tokens, [CLS]/[SEP] included",
+              at_least(2));
+}
+
 class DistilKoBertEncoder : public TextEncoder {
  public:
   DistilKoBertEncoder(const std::string& model_dir, const std::string& tokenizer_dir,
-                      nn::ActorOptions actor, int64_t max_tokens, const BuildContext& ctx)
+                      nn::ActorSettings actor, int64_t max_tokens, const BuildContext& ctx)
       : model_dir_(model_dir),
         max_tokens_(max_tokens),
         device_(ctx.device),
@@ -125,19 +142,12 @@ class DistilKoBertEncoder : public TextEncoder {
 MOTLAB_REGISTER(
     text_encoder_family, "distilkobert",
     "frozen DistilBERT token features -> TMR's ACTOR VAE text encoder (the TMR baseline)",
-    nn::actor_option_schema("text encoder", /*motion_input=*/false)
-        .required<std::string>("model_dir", "DistilBERT folder (config.json, model.safetensors)")
-        .option<std::string>("tokenizer", "", "KoBERT tokenizer folder (empty: model_dir)")
-        .option<int64_t>("max_tokens", 512, "longest caption in tokens, [CLS]/[SEP] included"),
+    distilkobert_settings().options(),
     [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
-      const std::string model_dir = o.get<std::string>("model_dir");
-      std::string tokenizer = o.get<std::string>("tokenizer");
-      if (tokenizer.empty()) tokenizer = model_dir;
-      const int64_t max_tokens = o.get<int64_t>("max_tokens");
+      const DistilKoBertSettings s = distilkobert_settings().read(o);
       // Its input width (nfeats) is the backbone's hidden size, from its config.json.
-      const nn::ActorOptions actor = nn::read_actor_options(o);
-      MOTLAB_CHECK(max_tokens >= 2, o.describe("max_tokens"), ": max_tokens must be >= 2");
-      return std::make_shared<DistilKoBertEncoder>(model_dir, tokenizer, actor, max_tokens, ctx);
+      return std::make_shared<DistilKoBertEncoder>(
+          s.model_dir, s.tokenizer.empty() ? s.model_dir : s.tokenizer, s.actor, s.max_tokens, ctx);
     });
 
 }  // namespace motlab

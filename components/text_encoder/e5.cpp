@@ -11,9 +11,21 @@
 namespace motlab {
 namespace {
 
+struct E5TextEncoderSettings {
+  nn::SentenceEncoderSettings sentences;
+  int64_t latent_dim = 256;
+};
+
+SettingsSchema<E5TextEncoderSettings> e5_text_encoder_settings() {
+  using S = E5TextEncoderSettings;
+  return SettingsSchema<S>()
+      .flat(&S::sentences, nn::sentence_encoder_settings())
+      .option("latent_dim", &S::latent_dim, "joint embedding size", at_least(1));
+}
+
 class E5TextEncoder : public TextEncoder {
  public:
-  E5TextEncoder(nn::SentenceEncoderOptions options, int64_t latent_dim, const BuildContext& ctx)
+  E5TextEncoder(nn::SentenceEncoderSettings options, int64_t latent_dim, const BuildContext& ctx)
       : sentences_(std::move(options)), device_(ctx.device), cache_dir_(ctx.cache_dir) {
     projection_ =
         register_module("projection", torch::nn::Linear(sentences_.hidden_size(), latent_dim));
@@ -64,13 +76,11 @@ class E5TextEncoder : public TextEncoder {
 MOTLAB_REGISTER(
     text_encoder_family, "e5",
     "frozen multilingual-e5 sentence embedding (query: prefix, mean pool, L2) -> Linear",
-    nn::sentence_encoder_option_schema().option<int64_t>("latent_dim", 256, "joint embedding size"),
+    e5_text_encoder_settings().options(),
     [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
-      nn::SentenceEncoderOptions options = nn::read_sentence_encoder_options(o);
-      const int64_t latent_dim = o.get<int64_t>("latent_dim");
-      MOTLAB_CHECK(latent_dim >= 1, o.describe("latent_dim"), ": latent_dim must be >= 1");
-      options.device = ctx.device;
-      return std::make_shared<E5TextEncoder>(options, latent_dim, ctx);
+      E5TextEncoderSettings s = e5_text_encoder_settings().read(o);
+      s.sentences.device = ctx.device;
+      return std::make_shared<E5TextEncoder>(s.sentences, s.latent_dim, ctx);
     });
 
 }  // namespace motlab

@@ -24,21 +24,61 @@
 namespace motlab {
 namespace {
 
-struct Qwen2LoraOptions {
-  std::string model_dir, tokenizer_dir, prompt;
-  int64_t max_tokens;
-  int64_t latent_dim;
-  nn::LoraOptions lora;
-  torch::ScalarType dtype = torch::kFloat;
+struct Qwen2LoraSettings {
+  std::string model_dir;
+  std::string tokenizer;  // "" = model_dir
+  std::string prompt;
+  int64_t max_tokens = 64;
+  int64_t latent_dim = 256;
+  std::string dtype = "float32";
   bool cuda_graphs = true;
+  nn::LoraSettings lora;
+  Config kv_pruner;  // null: batches in one forward
+  std::string tokenizer_dir() const { return tokenizer.empty() ? model_dir : tokenizer; }
+  torch::ScalarType base_dtype() const {
+    return dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
+  }
 };
+
+SettingsSchema<nn::LoraSettings> qwen2_lora_adapter_settings() {
+  using S = nn::LoraSettings;
+  S defaults;  // this component's defaults (PEFT's own are r 8, alpha 8, q/v only)
+  defaults.alpha = 16;
+  defaults.dropout = 0.05;
+  defaults.target_modules = {"q_proj", "k_proj", "v_proj", "o_proj"};
+  return SettingsSchema<S>(defaults)
+      .option("r", &S::r, "adapter rank", between(1, 65536))
+      .option("alpha", &S::alpha, "scaling numerator (scale = alpha / r)")
+      .option("dropout", &S::dropout, "dropout on the adapter's input", between(0, 0.999999))
+      .option("target_modules", &S::target_modules, "Linear layers that get an adapter");
+}
+
+SettingsSchema<Qwen2LoraSettings> qwen2_lora_settings() {
+  using S = Qwen2LoraSettings;
+  return SettingsSchema<S>()
+      .required("model_dir", &S::model_dir,
+                "Qwen2 folder: config.json, model.safetensors, tokenizer.json")
+      .option("tokenizer", &S::tokenizer, "tokenizer folder (empty: model_dir)")
+      .option("prompt", &S::prompt,
+              "instruction before the caption (never truncated; the caption is)")
+      .option("max_tokens", &S::max_tokens, "longest input: prompt + caption + [EOS]", at_least(2))
+      .option("latent_dim", &S::latent_dim, "joint embedding size", above(0))
+      .choice("dtype", &S::dtype, {"float32", "bfloat16"}, "frozen base weights")
+      .option("cuda_graphs", &S::cuda_graphs,
+              "eval on CUDA: replay the forward as a CUDA graph (batches padded to max_tokens)")
+      .group("lora", &S::lora, qwen2_lora_adapter_settings(),
+             "the LoRA adapter (saved in PEFT's layout)")
+      .node("kv_pruner", &S::kv_pruner,
+            "a kv_pruner node (configs/kv_pruner/*): prefill, prune, decode [EOS]; null: one "
+            "forward");
+}
 
 class Qwen2LoraEncoder : public TextEncoder {
  public:
-  Qwen2LoraEncoder(const Qwen2LoraOptions& options, std::shared_ptr<KvPruner> pruner,
+  Qwen2LoraEncoder(const Qwen2LoraSettings& options, std::shared_ptr<KvPruner> pruner,
                    torch::Device device)
       : options_(options), pruner_(std::move(pruner)), device_(device) {
-    tokenizer_ = text::load_tokenizer(options.tokenizer_dir);
+    tokenizer_ = text::load_tokenizer(options.tokenizer_dir());
     const auto config = nn::Qwen2Config::from_hf(io::HfConfig::load(options.model_dir));
     decoder_ = register_module("decoder", nn::Qwen2ForCausalLM(config));
     decoder_->load_pretrained(options.model_dir);
@@ -54,7 +94,7 @@ class Qwen2LoraEncoder : public TextEncoder {
                  "text_encoder 'qwen2_lora': prompt is ", prompt_ids_.size(),
                  " tokens; max_tokens (", options.max_tokens,
                  ") must leave room for at least one caption token and [EOS]");
-    decoder_->to(device, options.dtype);
+    decoder_->to(device, options.base_dtype());
     // LoRA and the projection keep float32 master weights (autocast handles bf16 on CUDA).
     projection_->to(device);
     for (auto& item : decoder_->named_modules())
@@ -170,7 +210,7 @@ class Qwen2LoraEncoder : public TextEncoder {
     return torch::cat(states, 0);
   }
 
-  Qwen2LoraOptions options_;
+  Qwen2LoraSettings options_;
   std::shared_ptr<KvPruner> pruner_;
   torch::Device device_;
   std::shared_ptr<text::Tokenizer> tokenizer_;
@@ -188,53 +228,14 @@ class Qwen2LoraEncoder : public TextEncoder {
 MOTLAB_REGISTER(
     text_encoder_family, "qwen2_lora",
     "Qwen2 (frozen) + LoRA; [EOS] last hidden state -> Linear (the paper's sLLM encoder)",
-    OptionSchema()
-        .required<std::string>("model_dir",
-                               "Qwen2 folder: config.json, model.safetensors, tokenizer.json")
-        .option<std::string>("tokenizer", "", "tokenizer folder (empty: model_dir)")
-        .option<std::string>("prompt", "",
-                             "instruction before the caption (never truncated; the caption is)")
-        .option<int64_t>("max_tokens", 64, "longest input: prompt + caption + [EOS]")
-        .option<int64_t>("latent_dim", 256, "joint embedding size")
-        .option<std::string>("dtype", "float32", "frozen base weights: float32 | bfloat16")
-        .option<bool>("cuda_graphs", true,
-                      "eval on CUDA: replay the forward as a CUDA graph (batches padded to "
-                      "max_tokens)")
-        .group("lora",
-               OptionSchema()
-                   .option<int64_t>("r", 8, "adapter rank")
-                   .option<double>("alpha", 16, "scaling numerator (scale = alpha / r)")
-                   .option<double>("dropout", 0.05, "dropout on the adapter's input")
-                   .option<std::vector<std::string>>("target_modules",
-                                                     {"q_proj", "k_proj", "v_proj", "o_proj"},
-                                                     "Linear layers that get an adapter"),
-               "the LoRA adapter (saved in PEFT's layout)")
-        .node("kv_pruner",
-              "a kv_pruner node (configs/kv_pruner/*): prefill, prune, decode [EOS]; null: one "
-              "forward"),
+    qwen2_lora_settings().options(),
     [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
-      Qwen2LoraOptions options;
-      options.model_dir = o.get<std::string>("model_dir");
-      options.tokenizer_dir = o.get<std::string>("tokenizer");
-      if (options.tokenizer_dir.empty()) options.tokenizer_dir = options.model_dir;
-      options.prompt = o.get<std::string>("prompt");
-      options.max_tokens = o.get<int64_t>("max_tokens");
-      options.latent_dim = o.get<int64_t>("latent_dim");
-      options.lora.r = o.get<int64_t>("lora.r");
-      options.lora.alpha = o.get<double>("lora.alpha");
-      options.lora.dropout = o.get<double>("lora.dropout");
-      options.lora.target_modules = o.get<std::vector<std::string>>("lora.target_modules");
-      const std::string dtype = o.get<std::string>("dtype");
-      MOTLAB_CHECK(dtype == "float32" || dtype == "bfloat16", o.describe("dtype"),
-                   ": dtype must be float32 or bfloat16, got '", dtype, "'");
-      options.dtype = dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
-      options.cuda_graphs = o.get<bool>("cuda_graphs");
+      const Qwen2LoraSettings s = qwen2_lora_settings().read(o);
       std::shared_ptr<KvPruner> pruner;
       // Any pruner node (`none` included) selects the prefill + pruned-decode path, so cache
       // bytes are measured the same way for every pruner; null runs batches in one forward.
-      if (!o.is_null("kv_pruner")) pruner = kv_pruner_family().build(o.node("kv_pruner"), ctx);
-      MOTLAB_CHECK(options.max_tokens >= 2, o.describe("max_tokens"), ": max_tokens must be >= 2");
-      return std::make_shared<Qwen2LoraEncoder>(options, pruner, ctx.device);
+      if (!s.kv_pruner.is_null()) pruner = kv_pruner_family().build(s.kv_pruner, ctx);
+      return std::make_shared<Qwen2LoraEncoder>(s, pruner, ctx.device);
     });
 
 }  // namespace motlab

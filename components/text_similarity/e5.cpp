@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "framework/config/settings.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -18,9 +19,22 @@
 namespace motlab {
 namespace {
 
+// The options of this component beside the sentence encoder's (nn::sentence_encoder_option_schema).
+struct E5SimilaritySettings {
+  nn::SentenceEncoderSettings sentences;
+  std::string device;  // "" = the run's device
+};
+
+SettingsSchema<E5SimilaritySettings> e5_similarity_settings() {
+  using S = E5SimilaritySettings;
+  return SettingsSchema<S>()
+      .flat(&S::sentences, nn::sentence_encoder_settings())
+      .option("device", &S::device, "where the model runs (empty: the run's device)");
+}
+
 class E5Similarity : public TextSimilarity {
  public:
-  E5Similarity(nn::SentenceEncoderOptions options, std::string cache_dir)
+  E5Similarity(nn::SentenceEncoderSettings options, std::string cache_dir)
       : encoder_(std::move(options)), cache_dir_(std::move(cache_dir)) {}
 
   void prepare(const std::vector<std::string>& all_captions) override {
@@ -76,13 +90,11 @@ class E5Similarity : public TextSimilarity {
 
 MOTLAB_REGISTER(text_similarity_family, "e5",
                 "multilingual-e5 cosine: 'query: ' prefix, mean pooling, L2 norm (needs weights)",
-                nn::sentence_encoder_option_schema().option<std::string>(
-                    "device", "", "where the model runs (empty: the run's device)"),
+                e5_similarity_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextSimilarity> {
-                  nn::SentenceEncoderOptions options = nn::read_sentence_encoder_options(o);
-                  const std::string device = o.get<std::string>("device");
-                  options.device = device.empty() ? ctx.device : resolve_device(device);
-                  return std::make_shared<E5Similarity>(options, ctx.cache_dir);
+                  E5SimilaritySettings s = e5_similarity_settings().read(o);
+                  s.sentences.device = s.device.empty() ? ctx.device : resolve_device(s.device);
+                  return std::make_shared<E5Similarity>(s.sentences, ctx.cache_dir);
                 });
 
 }  // namespace motlab

@@ -2,14 +2,23 @@
 // fitted on the sentences being compared). Weight-free, so the built-in default needs no download.
 #include <algorithm>
 
+#include "framework/config/settings.h"
 #include "framework/model/interfaces.h"
 #include "framework/text/char_ngrams.h"
 
 namespace motlab {
 namespace {
+// Its n-grams hash into 2^16 buckets (not text::NgramSettings's 4096): fewer collisions for a
+// similarity that only counts, with no weights to learn.
+SettingsSchema<text::NgramSettings> tfidf_settings() {
+  text::NgramSettings defaults;
+  defaults.buckets = 1 << 16;
+  return text::ngram_settings(defaults);
+}
+
 class TfidfSimilarity : public TextSimilarity {
  public:
-  explicit TfidfSimilarity(text::NgramOptions options) : options_(options) {}
+  explicit TfidfSimilarity(text::NgramSettings options) : options_(options) {}
   // [N, U]: U = the distinct n-gram buckets of these sentences (the other buckets are zero in
   // every row and add nothing to a cosine). idf is fitted per call, so rows of different calls
   // are not comparable.
@@ -38,24 +47,13 @@ class TfidfSimilarity : public TextSimilarity {
   }
 
  private:
-  text::NgramOptions options_;
+  text::NgramSettings options_;
 };
 }  // namespace
 
-MOTLAB_REGISTER(
-    text_similarity_family, "tfidf", "character n-gram TF-IDF cosine (weight-free default)",
-    [] {
-      const text::NgramOptions d;
-      return OptionSchema()
-          .option<int64_t>("min_n", d.min_n, "smallest character n-gram")
-          .option<int64_t>("max_n", d.max_n, "largest character n-gram")
-          .option<int64_t>("buckets", 1 << 16, "hash buckets of the n-gram counts");
-    }(),
-    [](const Options& options, const BuildContext&) -> std::shared_ptr<TextSimilarity> {
-      text::NgramOptions o;
-      o.min_n = options.get<int64_t>("min_n");
-      o.max_n = options.get<int64_t>("max_n");
-      o.buckets = options.get<int64_t>("buckets");
-      return std::make_shared<TfidfSimilarity>(o);
-    });
+MOTLAB_REGISTER(text_similarity_family, "tfidf",
+                "character n-gram TF-IDF cosine (weight-free default)", tfidf_settings().options(),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<TextSimilarity> {
+                  return std::make_shared<TfidfSimilarity>(tfidf_settings().read(o));
+                });
 }  // namespace motlab

@@ -6,20 +6,43 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/translate/translator.h"
 
 namespace motlab {
 namespace {
 
-struct DeeplOptions {
-  std::string url, key_env, source_lang, target_lang, formality, glossary_id;
-  double timeout_s;
+struct DeeplSettings {
+  std::string url = "https://api.deepl.com/v2/translate";
+  std::string key_env = "DEEPL_AUTH_KEY";
+  std::string source_lang = "EN", target_lang = "KO";
+  std::string formality = "default";
+  std::string glossary_id;
+  double timeout_s = 60.0;
 };
+
+SettingsSchema<DeeplSettings> deepl_settings() {
+  using S = DeeplSettings;
+  return SettingsSchema<S>()
+      .option("url", &S::url, "endpoint (free keys: https://api-free.deepl.com/v2/translate)")
+      .option("key_env", &S::key_env, "environment variable with the API key")
+      .option("source_lang", &S::source_lang, "source language (\"\" = detect)")
+      .option("target_lang", &S::target_lang, "target language")
+      .choice("formality", &S::formality, {"default", "more", "less", "prefer_more", "prefer_less"},
+              "DeepL's formality of the translation")
+      .option("glossary_id", &S::glossary_id, "a DeepL glossary (needs source_lang)")
+      .option("timeout_s", &S::timeout_s, "seconds per request before it is retried", above(0))
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.glossary_id.empty() || !s.source_lang.empty(), where("glossary_id"),
+                     ": a glossary needs translator.source_lang");
+        MOTLAB_CHECK(!s.target_lang.empty(), where("target_lang"), ": must not be empty");
+      });
+}
 
 class DeeplTranslator : public Translator {
  public:
-  explicit DeeplTranslator(DeeplOptions o) : o_(std::move(o)) {}
+  explicit DeeplTranslator(DeeplSettings o) : o_(std::move(o)) {}
 
   std::vector<std::string> translate(const std::vector<std::string>& texts) override {
     nlohmann::json body;
@@ -70,46 +93,16 @@ class DeeplTranslator : public Translator {
                  " to your DeepL API key (translator.key_env names another variable)");
     return value;
   }
-  DeeplOptions o_;
+  DeeplSettings o_;
 };
-
-bool known_formality(const std::string& value) {
-  for (const char* known : {"default", "more", "less", "prefer_more", "prefer_less"})
-    if (value == known) return true;
-  return false;
-}
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    translator_family, "deepl", "the DeepL API (what the paper used), batches of up to 50",
-    OptionSchema()
-        .option<std::string>("url", "https://api.deepl.com/v2/translate",
-                             "endpoint (free keys: https://api-free.deepl.com/v2/translate)")
-        .option<std::string>("key_env", "DEEPL_AUTH_KEY", "environment variable with the API key")
-        .option<std::string>("source_lang", "EN", "source language (\"\" = detect)")
-        .option<std::string>("target_lang", "KO", "target language")
-        .option<std::string>("formality", "default",
-                             "default | more | less | prefer_more | prefer_less")
-        .option<std::string>("glossary_id", "", "a DeepL glossary (needs source_lang)")
-        .option<double>("timeout_s", 60.0, "seconds per request before it is retried"),
-    [](const Options& o, const BuildContext&) -> std::shared_ptr<Translator> {
-      DeeplOptions d;
-      d.url = o.get<std::string>("url");
-      d.key_env = o.get<std::string>("key_env");
-      d.source_lang = o.get<std::string>("source_lang");
-      d.target_lang = o.get<std::string>("target_lang");
-      d.formality = o.get<std::string>("formality");
-      d.glossary_id = o.get<std::string>("glossary_id");
-      d.timeout_s = o.get<double>("timeout_s");
-      MOTLAB_CHECK(known_formality(d.formality), o.describe("formality"),
-                   ": expected default, more, less, prefer_more or ", "prefer_less, got '",
-                   d.formality, "'");
-      MOTLAB_CHECK(d.glossary_id.empty() || !d.source_lang.empty(), o.describe("glossary_id"),
-                   ": a glossary needs translator.source_lang");
-      MOTLAB_CHECK(!d.target_lang.empty(), o.describe("target_lang"), ": must not be empty");
-      MOTLAB_CHECK(d.timeout_s > 0, o.describe("timeout_s"), ": must be > 0");
-      return std::make_shared<DeeplTranslator>(d);
-    });
+MOTLAB_REGISTER(translator_family, "deepl",
+                "the DeepL API (what the paper used), batches of up to 50",
+                deepl_settings().options(),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Translator> {
+                  return std::make_shared<DeeplTranslator>(deepl_settings().read(o));
+                });
 
 }  // namespace motlab

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
 #include "framework/translate/translator.h"
@@ -13,15 +14,38 @@
 namespace motlab {
 namespace {
 
-struct OpenAiOptions {
-  std::string base_url, model, prompt, key_env;
-  double timeout_s;
-  int64_t max_tokens;
+struct OpenAiSettings {
+  std::string base_url = "http://127.0.0.1:8000/v1";
+  std::string model;
+  std::string prompt =
+      "Translate the user's English description of a human motion into natural Korean. Keep "
+      "every direction (left/right), count and body part exactly. Reply with the translation "
+      "only.";
+  std::string key_env = "OPENAI_API_KEY";
+  int64_t max_tokens = 256;
+  double timeout_s = 120.0;
 };
+
+SettingsSchema<OpenAiSettings> openai_settings() {
+  using S = OpenAiSettings;
+  return SettingsSchema<S>()
+      .option("base_url", &S::base_url,
+              "the server's API root (…/v1); /chat/completions is appended")
+      .required("model", &S::model, "model name the server knows")
+      .option("prompt", &S::prompt, "system prompt")
+      .option("key_env", &S::key_env, "environment variable with a bearer key (unset: none sent)")
+      .option("max_tokens", &S::max_tokens, "reply length limit (0: the server's default)")
+      .option("timeout_s", &S::timeout_s, "seconds per request before it is retried", above(0))
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.base_url.rfind("http://", 0) == 0 || s.base_url.rfind("https://", 0) == 0,
+                     where("base_url"), ": expected an http:// or https:// URL, got '", s.base_url,
+                     "'");
+      });
+}
 
 class OpenAiTranslator : public Translator {
  public:
-  explicit OpenAiTranslator(OpenAiOptions o) : o_(std::move(o)) {}
+  explicit OpenAiTranslator(OpenAiSettings o) : o_(std::move(o)) {}
 
   std::vector<std::string> translate(const std::vector<std::string>& texts) override {
     std::vector<std::string> out;
@@ -80,39 +104,16 @@ class OpenAiTranslator : public Translator {
     return trim(content->get<std::string>(), " \t\r\n");
   }
 
-  OpenAiOptions o_;
+  OpenAiSettings o_;
 };
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    translator_family, "openai", "an OpenAI-compatible chat-completions server, temperature 0",
-    OptionSchema()
-        .option<std::string>("base_url", "http://127.0.0.1:8000/v1",
-                             "the server's API root (…/v1); /chat/completions is appended")
-        .required<std::string>("model", "model name the server knows")
-        .option<std::string>("prompt",
-                             "Translate the user's English description of a human motion into "
-                             "natural Korean. Keep every direction (left/right), count and body "
-                             "part exactly. Reply with the translation only.",
-                             "system prompt")
-        .option<std::string>("key_env", "OPENAI_API_KEY",
-                             "environment variable with a bearer key (unset: none sent)")
-        .option<int64_t>("max_tokens", 256, "reply length limit (0: the server's default)")
-        .option<double>("timeout_s", 120.0, "seconds per request before it is retried"),
-    [](const Options& o, const BuildContext&) -> std::shared_ptr<Translator> {
-      OpenAiOptions d;
-      d.base_url = o.get<std::string>("base_url");
-      d.model = o.get<std::string>("model");
-      d.prompt = o.get<std::string>("prompt");
-      d.key_env = o.get<std::string>("key_env");
-      d.max_tokens = o.get<int64_t>("max_tokens");
-      d.timeout_s = o.get<double>("timeout_s");
-      MOTLAB_CHECK(d.base_url.rfind("http://", 0) == 0 || d.base_url.rfind("https://", 0) == 0,
-                   o.describe("base_url"), ": expected an http:// or https:// URL, got '",
-                   d.base_url, "'");
-      MOTLAB_CHECK(d.timeout_s > 0, o.describe("timeout_s"), ": must be > 0");
-      return std::make_shared<OpenAiTranslator>(d);
-    });
+MOTLAB_REGISTER(translator_family, "openai",
+                "an OpenAI-compatible chat-completions server, temperature 0",
+                openai_settings().options(),
+                [](const Options& o, const BuildContext&) -> std::shared_ptr<Translator> {
+                  return std::make_shared<OpenAiTranslator>(openai_settings().read(o));
+                });
 
 }  // namespace motlab

@@ -6,6 +6,7 @@
 // and stopped at <|im_end|>, the config's eos_token_id or translator.max_new_tokens.
 #include <filesystem>
 
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
 #include "framework/io/hf_config.h"
@@ -19,6 +20,25 @@ namespace motlab {
 namespace {
 
 namespace fs = std::filesystem;
+
+struct Qwen2TranslatorSettings {
+  std::string model_dir;
+  std::string prompt =
+      "Translate the user's English description of a human motion into natural Korean. Keep "
+      "every direction (left/right), count and body part exactly. Reply with the translation "
+      "only.";
+  int64_t max_new_tokens = 128;
+};
+
+SettingsSchema<Qwen2TranslatorSettings> qwen2_translator_settings() {
+  using S = Qwen2TranslatorSettings;
+  return SettingsSchema<S>()
+      .required("model_dir", &S::model_dir,
+                "a Qwen2 Instruct folder (config.json, safetensors, tokenizer.json)")
+      .option("prompt", &S::prompt, "system prompt")
+      .option("max_new_tokens", &S::max_new_tokens, "generated tokens per caption at most",
+              between(1, 4096));
+}
 
 // Size and modification time of every weight file: part of the cache key, so new weights in the
 // same folder never reuse old translations.
@@ -76,31 +96,20 @@ class Qwen2Translator : public Translator {
   std::string model_dir_, prompt_, stamp_;
   nn::Qwen2ForCausalLM model_;
   std::shared_ptr<text::Tokenizer> tokenizer_;
-  nn::GreedyOptions options_;
+  nn::GreedySettings options_;
 };
 
 }  // namespace
 
-MOTLAB_REGISTER(
-    translator_family, "qwen2", "offline: a Qwen2 Instruct folder, greedy decoding (ChatML)",
-    OptionSchema()
-        .required<std::string>("model_dir",
-                               "a Qwen2 Instruct folder (config.json, safetensors, "
-                               "tokenizer.json)")
-        .option<std::string>("prompt",
-                             "Translate the user's English description of a human motion into "
-                             "natural Korean. Keep every direction (left/right), count and body "
-                             "part exactly. Reply with the translation only.",
-                             "system prompt")
-        .option<int64_t>("max_new_tokens", 128, "generated tokens per caption at most"),
-    [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<Translator> {
-      const std::string dir = o.get<std::string>("model_dir");
-      MOTLAB_CHECK(fs::is_directory(dir), o.describe("model_dir"), ": '", dir, "' is not a folder");
-      const int64_t max_new = o.get<int64_t>("max_new_tokens");
-      MOTLAB_CHECK(max_new >= 1 && max_new <= 4096, o.describe("max_new_tokens"),
-                   ": expected 1..4096, got ", max_new);
-      return std::make_shared<Qwen2Translator>(dir, o.get<std::string>("prompt"), max_new,
-                                               ctx.device);
-    });
+MOTLAB_REGISTER(translator_family, "qwen2",
+                "offline: a Qwen2 Instruct folder, greedy decoding (ChatML)",
+                qwen2_translator_settings().options(),
+                [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<Translator> {
+                  const Qwen2TranslatorSettings s = qwen2_translator_settings().read(o);
+                  MOTLAB_CHECK(fs::is_directory(s.model_dir), o.describe("model_dir"), ": '",
+                               s.model_dir, "' is not a folder");
+                  return std::make_shared<Qwen2Translator>(s.model_dir, s.prompt, s.max_new_tokens,
+                                                           ctx.device);
+                });
 
 }  // namespace motlab

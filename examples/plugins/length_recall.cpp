@@ -2,6 +2,7 @@
 // Ranks are taken against the whole test set; a bucket keeps the queries whose ground-truth
 // motion (t2m) or whose own motion (m2t) has a length in [lo, hi) frames. Metrics:
 // "<entry>/f<lo>_<hi>/<t2m|m2t>/<R01..R10|MedR|len>".
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/eval/protocol.h"
 #include "framework/eval/retrieval_metrics.h"
@@ -9,6 +10,22 @@
 namespace my_plugins {
 using namespace motlab;
 using namespace motlab::eval;
+
+namespace {
+struct LengthRecallSettings {
+  std::vector<int64_t> edges = {40, 80, 120, 160, 197};
+};
+
+SettingsSchema<LengthRecallSettings> length_recall_settings() {
+  using S = LengthRecallSettings;
+  return SettingsSchema<S>()
+      .option("edges", &S::edges, "bucket edges in frames (20 fps: 2 s, 4 s, 6 s, 8 s, 9.85 s)")
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.edges.size() >= 2, where("edges"), ": needs at least two edges");
+        for (size_t k = 1; k < s.edges.size(); ++k)
+          MOTLAB_CHECK(s.edges[k] > s.edges[k - 1], where("edges"), ": edges must increase");
+      });
+}
 
 class LengthRecall : public EvalProtocol {
  public:
@@ -42,19 +59,13 @@ class LengthRecall : public EvalProtocol {
   std::vector<int64_t> edges_;
 };
 
+}  // namespace
+
 MOTLAB_REGISTER(protocol_family, "length_recall",
                 "recall per motion-length bucket, ranked against the whole test set",
-                OptionSchema().option<std::vector<int64_t>>(
-                    "edges", {40, 80, 120, 160, 197},
-                    "bucket edges in frames (20 fps: 2 s, 4 s, 6 s, 8 s, 9.85 s)"),
+                length_recall_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<EvalProtocol> {
-                  const auto edges = o.get<std::vector<int64_t>>("edges");
-                  MOTLAB_CHECK(edges.size() >= 2, o.describe("edges"),
-                               ": needs at least two edges");
-                  for (size_t k = 1; k < edges.size(); ++k)
-                    MOTLAB_CHECK(edges[k] > edges[k - 1], o.describe("edges"),
-                                 ": edges must increase");
-                  return std::make_shared<LengthRecall>(edges);
+                  return std::make_shared<LengthRecall>(length_recall_settings().read(o).edges);
                 });
 
 }  // namespace my_plugins

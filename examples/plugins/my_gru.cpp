@@ -1,6 +1,7 @@
 // text_encoder `my_gru`: a bidirectional GRU over a caption's token ids (any tokenizer motlab
 // reads: a Qwen tokenizer.json, a KoBERT folder; or UTF-8 bytes when none is given), the final
 // hidden states of both directions -> Linear -> the joint embedding space.
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/model/interfaces.h"
 #include "framework/text/tokenizer.h"
@@ -8,28 +9,45 @@
 namespace my_plugins {
 using namespace motlab;
 
+namespace {
+struct MyGruSettings {
+  std::string tokenizer;
+  int64_t buckets = 8192;
+  int64_t embed_dim = 128;
+  int64_t hidden_dim = 256;
+  int64_t layers = 1;
+  double dropout = 0.1;
+  int64_t max_tokens = 128;
+  int64_t latent_dim = 256;
+};
+
+SettingsSchema<MyGruSettings> my_gru_settings() {
+  using S = MyGruSettings;
+  return SettingsSchema<S>()
+      .option("tokenizer", &S::tokenizer, "tokenizer.json or tokenizer folder (empty: UTF-8 bytes)")
+      .option("buckets", &S::buckets, "token ids are hashed into this many rows", above(0))
+      .option("embed_dim", &S::embed_dim, "token embedding width")
+      .option("hidden_dim", &S::hidden_dim, "GRU width per direction")
+      .option("layers", &S::layers, "stacked GRU layers")
+      .option("dropout", &S::dropout, "dropout between GRU layers")
+      .option("max_tokens", &S::max_tokens, "longer captions are cut", above(0))
+      .option("latent_dim", &S::latent_dim, "joint embedding size");
+}
+
 class GruTextEncoder : public TextEncoder {
  public:
-  GruTextEncoder(const Options& o, torch::Device device)
-      : buckets_(o.get<int64_t>("buckets")),
-        max_tokens_(o.get<int64_t>("max_tokens")),
-        latent_(o.get<int64_t>("latent_dim")),
-        device_(device) {
-    const std::string tokenizer = o.get<std::string>("tokenizer");
-    if (!tokenizer.empty()) tokenizer_ = text::load_tokenizer(tokenizer);
-    const int64_t hidden = o.get<int64_t>("hidden_dim");
+  GruTextEncoder(const MyGruSettings& s, torch::Device device)
+      : buckets_(s.buckets), max_tokens_(s.max_tokens), latent_(s.latent_dim), device_(device) {
+    if (!s.tokenizer.empty()) tokenizer_ = text::load_tokenizer(s.tokenizer);
     embedding_ = register_module(
-        "embedding",
-        torch::nn::Embedding(
-            torch::nn::EmbeddingOptions(buckets_ + 1, o.get<int64_t>("embed_dim")).padding_idx(0)));
-    gru_ = register_module(
-        "gru", torch::nn::GRU(
-                   torch::nn::GRUOptions(o.get<int64_t>("embed_dim"), hidden)
-                       .num_layers(o.get<int64_t>("layers"))
-                       .batch_first(true)
-                       .bidirectional(true)
-                       .dropout(o.get<int64_t>("layers") > 1 ? o.get<double>("dropout") : 0.0)));
-    projection_ = register_module("projection", torch::nn::Linear(2 * hidden, latent_));
+        "embedding", torch::nn::Embedding(
+                         torch::nn::EmbeddingOptions(buckets_ + 1, s.embed_dim).padding_idx(0)));
+    gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(s.embed_dim, s.hidden_dim)
+                                                     .num_layers(s.layers)
+                                                     .batch_first(true)
+                                                     .bidirectional(true)
+                                                     .dropout(s.layers > 1 ? s.dropout : 0.0)));
+    projection_ = register_module("projection", torch::nn::Linear(2 * s.hidden_dim, latent_));
   }
 
   // captions -> mean [B, latent]
@@ -85,22 +103,14 @@ class GruTextEncoder : public TextEncoder {
   torch::nn::Linear projection_{nullptr};
 };
 
+}  // namespace
+
 MOTLAB_REGISTER(text_encoder_family, "my_gru",
                 "bidirectional GRU over token ids -> Linear (an example plugin)",
-                OptionSchema()
-                    .option<std::string>("tokenizer", "",
-                                         "tokenizer.json or tokenizer folder (empty: UTF-8 bytes)")
-                    .option<int64_t>("buckets", 8192, "token ids are hashed into this many rows")
-                    .option<int64_t>("embed_dim", 128, "token embedding width")
-                    .option<int64_t>("hidden_dim", 256, "GRU width per direction")
-                    .option<int64_t>("layers", 1, "stacked GRU layers")
-                    .option<double>("dropout", 0.1, "dropout between GRU layers")
-                    .option<int64_t>("max_tokens", 128, "longer captions are cut")
-                    .option<int64_t>("latent_dim", 256, "joint embedding size"),
+                my_gru_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<TextEncoder> {
-                  MOTLAB_CHECK(o.get<int64_t>("buckets") > 0 && o.get<int64_t>("max_tokens") > 0,
-                               o.component(), ": buckets and max_tokens must be positive");
-                  auto encoder = std::make_shared<GruTextEncoder>(o, ctx.device);
+                  auto encoder =
+                      std::make_shared<GruTextEncoder>(my_gru_settings().read(o), ctx.device);
                   encoder->to(ctx.device);
                   return encoder;
                 });

@@ -174,17 +174,17 @@ class Composer {
     expand(primary.config_path, primary_package, "", /*is_primary=*/true, 0);
     for (const auto& [key, pending] : overrides_) {
       if (pending.used || request_.probe) continue;
-      if (pending.from_command_line && pending.deleted)
+      if (pending.deletion_from_command_line)
         MOTLAB_FAIL("Could not delete '", key,
-                    pending.delete_only_if ? "=" + pending.option : std::string(),
+                    pending.delete_only_if ? "=" + pending.delete_option : std::string(),
                     "'. No match in the defaults list", did_you_mean(key));
-      if (pending.from_command_line)
+      if (pending.choice_from_command_line)
         MOTLAB_FAIL("Could not override '", key, "'.", did_you_mean(key),
                     "\nTo append to your default list use +", key, "=", pending.option);
-      MOTLAB_FAIL(pending.where.str(), ": In '", pending.source,
-                  "': Invalid Defaults List override '", key, ": ", pending.option,
-                  "'. No earlier Group Default for '", key, "' exists to override.",
-                  did_you_mean(key));
+      MOTLAB_FAIL(
+          pending.where.str(), ": In '", pending.source, "': Invalid Defaults List override '", key,
+          ": ", pending.has_choice ? pending.option : std::string("null"),
+          "'. No earlier Group Default for '", key, "' exists to override.", did_you_mean(key));
     }
     Composed out;
     Config merged = Config::dict({});
@@ -213,11 +213,17 @@ class Composer {
   }
 
  private:
+  // What the command line and `override` entries say of one group key. As in Hydra, a choice and
+  // a deletion are kept apart, so their order does not matter: the choice is made first, then
+  // the deletion removes the key (~group=option: only when the final choice is that option).
   struct PendingOverride {
-    std::string option;  // "" with deleted = true for ~group
+    bool has_choice = false;
+    std::string option;  // the choice
+    bool choice_from_command_line = false;
     bool deleted = false;
-    bool delete_only_if = false;  // ~group=option: delete only when the choice is that option
-    bool from_command_line = false;
+    bool delete_only_if = false;  // ~group=option
+    std::string delete_option;
+    bool deletion_from_command_line = false;
     bool used = false;
     std::string source;  // the config that said it
     SourceLocation where;
@@ -277,15 +283,18 @@ class Composer {
       cli_appends_.push_back(d);
       return;
     }
-    PendingOverride pending;
-    pending.from_command_line = true;
+    PendingOverride& pending = overrides_[key];
     pending.source = "<command line>";
-    pending.option = option;
     if (o.kind == Override::Kind::kDelete) {
       pending.deleted = true;
       pending.delete_only_if = o.has_value;
+      pending.delete_option = option;
+      pending.deletion_from_command_line = true;
+    } else {
+      pending.has_choice = true;
+      pending.option = option;
+      pending.choice_from_command_line = true;
     }
-    overrides_[key] = pending;
   }
 
   // Hydra's "Did you mean to override ...?": the keys the same group has in the defaults list.
@@ -443,15 +452,19 @@ class Composer {
     for (const auto& d : defaults) {
       if (!d.is_override) continue;
       const std::string key = override_key(d, config_path, package);
-      if (overrides_.count(key)) continue;
-      PendingOverride pending;
-      pending.source = config_path;
-      pending.where = d.where;
-      if (d.is_null)
+      PendingOverride& pending = overrides_[key];
+      if (pending.has_choice || (pending.deleted && !pending.deletion_from_command_line))
+        continue;  // the command line, or an earlier config, decided it
+      if (pending.source.empty()) {
+        pending.source = config_path;
+        pending.where = d.where;
+      }
+      if (d.is_null) {
         pending.deleted = true;
-      else
+      } else {
+        pending.has_choice = true;
         pending.option = d.option;
-      overrides_[key] = pending;
+      }
     }
     // Expand children in reverse, so that later entries' overrides apply to earlier entries.
     std::vector<std::function<void()>> emitters;
@@ -469,28 +482,37 @@ class Composer {
       if (d.is_group) {
         const std::string group = absolute_group(d, config_path);
         const std::string key = override_key(d, config_path, package);
-        MOTLAB_CHECK(!seen_groups_.count(key), d.where.str(), ": Multiple values for ", key,
-                     ". To override a value use 'override ", key, ": ", d.option, "'");
+        auto pending = overrides_.find(key);
+        const bool key_deleted = pending != overrides_.end() && pending->second.deleted &&
+                                 !pending->second.delete_only_if;
+        if (seen_groups_.count(key)) {
+          // A second entry for a key (an appended +group=option) is an error unless ~group
+          // removes the key altogether, as in Hydra.
+          if (key_deleted) continue;
+          MOTLAB_FAIL(d.where.str(), ": Multiple values for ", key,
+                      ". To override a value use 'override ", key, ": ", seen_options_[key], "'");
+        }
         seen_groups_.insert(key);
+        seen_options_[key] = d.is_null ? "null" : d.option;
         std::string option = d.option;
         bool is_null = d.is_null;
         bool deleted = false;
-        auto pending = overrides_.find(key);
         if (pending != overrides_.end()) {
           PendingOverride& p = pending->second;
           p.used = true;
-          // An option named on the command line must exist, even in an `optional` entry: a
-          // typo there is never silently ignored.
-          if (p.from_command_line && !p.deleted) optional = false;
+          if (p.has_choice) {
+            // An option named on the command line must exist, even in an `optional` entry: a
+            // typo there is never silently ignored.
+            if (p.choice_from_command_line && !p.deleted) optional = false;
+            option = p.option;
+            is_null = false;
+          }
           if (p.deleted) {
-            MOTLAB_CHECK(!p.delete_only_if || p.option == option, "Could not delete '", key, "=",
-                         p.option, "'. No match in the defaults list (the choice is '",
+            MOTLAB_CHECK(!p.delete_only_if || p.delete_option == option, "Could not delete '", key,
+                         "=", p.delete_option, "'. No match in the defaults list (the choice is '",
                          is_null ? "null" : option, "')");
             is_null = true;
             deleted = true;
-          } else {
-            option = p.option;
-            is_null = false;
           }
         }
         // A deleted choice leaves runtime.choices, as in Hydra; a null default stays as null.
@@ -668,6 +690,7 @@ class Composer {
   std::map<std::string, PendingOverride> overrides_;
   std::vector<RawDefault> cli_appends_;
   std::set<std::string> seen_groups_;
+  std::map<std::string, std::string> seen_options_;  // key -> the option its first entry chose
   std::map<std::string, std::string> choices_;
   std::vector<DefaultsEntry> final_list_;
 };

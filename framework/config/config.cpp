@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <limits>
@@ -61,76 +62,205 @@ std::vector<std::string> split_dotted(const std::string& dotted) {
   return parts;
 }
 
-std::string strip_underscores(const std::string& text) {
-  std::string out;
-  for (size_t k = 0; k < text.size(); ++k) {
-    if (text[k] == '_') {
-      // '_' only between digits, as in YAML 1.1 / Python.
-      if (k == 0 || k + 1 == text.size() || !std::isdigit((unsigned char)text[k - 1]) ||
-          !std::isdigit((unsigned char)text[k + 1]))
-        return "";
-      continue;
-    }
-    out += text[k];
-  }
-  return out;
-}
-
-bool parse_int(const std::string& raw, int64_t* out) {
-  std::string text = strip_underscores(raw);
-  if (text.empty()) return false;
-  size_t k = 0;
-  if (text[k] == '+' || text[k] == '-') ++k;
-  if (k == text.size()) return false;
-  for (size_t j = k; j < text.size(); ++j)
-    if (!std::isdigit((unsigned char)text[j])) return false;
-  errno = 0;
-  char* end = nullptr;
-  long long value = std::strtoll(text.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return false;
-  *out = value;
+// A list index in a dotted path ("items.3"): plain decimal digits.
+bool parse_index(const std::string& text, int64_t* out) {
+  if (text.empty() || text.size() > 18) return false;
+  for (char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  *out = std::stoll(text);
   return true;
 }
 
-bool parse_float(const std::string& raw, double* out) {
-  std::string text = strip_underscores(raw);
-  if (text.empty()) return false;
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (lower == ".inf" || lower == "+.inf" || lower == "inf" || lower == "+inf") {
-    *out = std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (lower == "-.inf" || lower == "-inf") {
-    *out = -std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (lower == ".nan" || lower == "nan") {
-    *out = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  // Digits with '.' and/or exponent: 1.5, .5, 1., 1e-4, -2.5E+3.
+// ---- YAML 1.1 plain scalars as Hydra 1.3 reads config files (PyYAML's SafeLoader resolvers,
+// OmegaConf's extra float form, no timestamps). Hand-written matchers: std::regex recurses per
+// character and would overflow the stack on a long scalar.
+struct Cursor {
+  const std::string& s;
   size_t k = 0;
-  if (text[k] == '+' || text[k] == '-') ++k;
-  bool digits = false, dot = false, exponent = false;
-  for (; k < text.size(); ++k) {
-    char c = text[k];
-    if (std::isdigit((unsigned char)c)) {
-      digits = true;
-    } else if (c == '.' && !dot && !exponent) {
-      dot = true;
-    } else if ((c == 'e' || c == 'E') && digits && !exponent) {
-      exponent = true;
-      if (k + 1 < text.size() && (text[k + 1] == '+' || text[k + 1] == '-')) ++k;
-      if (k + 1 >= text.size()) return false;
-    } else {
-      return false;
+  bool done() const { return k == s.size(); }
+  bool take(char c) {
+    if (k < s.size() && s[k] == c) return ++k, true;
+    return false;
+  }
+  bool take_any(const char* chars) {
+    if (k < s.size() && std::strchr(chars, s[k]) && s[k] != '\0') return ++k, true;
+    return false;
+  }
+  // One or more (or zero or more) of `chars`.
+  size_t take_run(const char* chars) {
+    const size_t begin = k;
+    while (k < s.size() && s[k] != '\0' && std::strchr(chars, s[k])) ++k;
+    return k - begin;
+  }
+};
+constexpr const char* kYamlDigits = "0123456789";
+constexpr const char* kYamlDigitsUnderscore = "0123456789_";
+
+// (:[0-5]?[0-9])+ : the sexagesimal tail.
+bool take_sexagesimal_tail(Cursor& c) {
+  size_t groups = 0;
+  while (c.take(':')) {
+    const size_t begin = c.k;
+    const size_t digits = c.take_run(kYamlDigits);
+    if (digits == 0 || digits > 2 || (digits == 2 && c.s[begin] > '5')) return false;
+    ++groups;
+  }
+  return groups > 0;
+}
+
+bool yaml_int_form(const std::string& s) {
+  Cursor c{s};
+  c.take_any("+-");
+  const size_t body = c.k;
+  if (c.take('0')) {
+    if (c.done()) return true;                                  // 0
+    if (c.take('b')) return c.take_run("01_") > 0 && c.done();  // 0b[0-1_]+
+    if (c.take('x')) return c.take_run("0123456789abcdefABCDEF_") > 0 && c.done();
+    return c.take_run("01234567_") > 0 && c.done();  // 0[0-7_]+
+  }
+  c.k = body;
+  if (!c.take_any("123456789")) return false;
+  c.take_run(kYamlDigitsUnderscore);
+  if (c.done()) return true;                    // [1-9][0-9_]*
+  return take_sexagesimal_tail(c) && c.done();  // [1-9][0-9_]*(:[0-5]?[0-9])+
+}
+
+bool take_exponent(Cursor& c, bool sign_required) {
+  if (!c.take_any("eE")) return false;
+  if (!c.take_any("+-") && sign_required) return false;
+  return c.take_run(kYamlDigits) > 0;
+}
+
+bool yaml_float_form(const std::string& s) {
+  for (const char* special : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
+                              "-.INF", ".nan", ".NaN", ".NAN"})
+    if (s == special) return true;
+  {  // \.[0-9_]+([eE][-+][0-9]+)?   (no sign; the exponent's sign is required)
+    Cursor c{s};
+    if (c.take('.') && c.take_run(kYamlDigitsUnderscore) > 0) {
+      if (c.done()) return true;
+      if (take_exponent(c, true) && c.done()) return true;
     }
   }
-  if (!digits || (!dot && !exponent)) return false;
-  char* end = nullptr;
-  *out = std::strtod(text.c_str(), &end);
-  return *end == '\0';
+  Cursor c{s};
+  c.take_any("+-");
+  if (!c.take_any(kYamlDigits)) return false;
+  c.take_run(kYamlDigitsUnderscore);
+  const size_t after_integer = c.k;
+  // [0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?
+  if (c.take('.')) {
+    c.take_run(kYamlDigitsUnderscore);
+    if (c.done()) return true;
+    return take_exponent(c, false) && c.done();
+  }
+  // [0-9][0-9_]*[eE][-+]?[0-9]+   (OmegaConf's addition)
+  if (take_exponent(c, false) && c.done()) return true;
+  // [0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
+  c.k = after_integer;
+  if (!take_sexagesimal_tail(c) || !c.take('.')) return false;
+  c.take_run(kYamlDigitsUnderscore);
+  return c.done();
+}
+
+bool yaml_bool_form(const std::string& s, bool* value) {
+  for (const char* t : {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
+    if (s == t) return *value = true, true;
+  for (const char* f : {"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
+    if (s == f) return *value = false, true;
+  return false;
+}
+
+std::string yaml_without_underscores(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out += c;
+  return out;
+}
+
+// Whether a plain scalar with this text reads back as a string (else it must be quoted).
+bool reads_back_as_string(const std::string& s) {
+  bool b = false;
+  return !(s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL" || s == "???" ||
+           yaml_bool_form(s, &b) || yaml_int_form(s) || yaml_float_form(s));
+}
+
+// PyYAML's construct_yaml_int on a scalar of yaml_int_form(); false when it does not fit in 64
+// bits.
+bool construct_yaml_int(const std::string& text, const SourceLocation& where, int64_t* out) {
+  std::string value = yaml_without_underscores(text);
+  bool negative = false;
+  if (!value.empty() && (value[0] == '+' || value[0] == '-')) {
+    negative = value[0] == '-';
+    value = value.substr(1);
+  }
+  __int128 magnitude = 0;
+  constexpr __int128 kLimit = static_cast<__int128>(std::numeric_limits<int64_t>::max()) + 1;
+  auto accumulate = [&](const std::string& digits, int base) {
+    MOTLAB_CHECK(
+        !digits.empty(), where.str(), ": '", text,
+        "' has the form of a YAML 1.1 integer but no digits (quote it to keep it as text)");
+    for (char ch : digits) {
+      const int d = std::isdigit(static_cast<unsigned char>(ch))
+                        ? ch - '0'
+                        : std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10;
+      magnitude = magnitude * base + d;
+      if (magnitude > kLimit) return false;
+    }
+    return true;
+  };
+  bool fits = true;
+  if (value == "0") {
+    magnitude = 0;
+  } else if (value.rfind("0b", 0) == 0) {
+    fits = accumulate(value.substr(2), 2);
+  } else if (value.rfind("0x", 0) == 0) {
+    fits = accumulate(value.substr(2), 16);
+  } else if (value[0] == '0') {
+    fits = accumulate(value, 8);
+  } else if (value.find(':') != std::string::npos) {
+    // Base 60: "190:20:30" = 190 * 3600 + 20 * 60 + 30.
+    size_t begin = 0;
+    while (fits) {
+      const size_t colon = value.find(':', begin);
+      const std::string part = value.substr(begin, colon - begin);
+      __int128 digit = 0;
+      for (char ch : part) digit = digit * 10 + (ch - '0');
+      magnitude = magnitude * 60 + digit;
+      fits = magnitude <= kLimit;
+      if (colon == std::string::npos) break;
+      begin = colon + 1;
+    }
+  } else {
+    fits = accumulate(value, 10);
+  }
+  if (!fits || (!negative && magnitude == kLimit)) return false;
+  *out = static_cast<int64_t>(negative ? -magnitude : magnitude);
+  return true;
+}
+
+// PyYAML's construct_yaml_float on a scalar of yaml_float_form().
+double construct_yaml_float(const std::string& text) {
+  std::string value = yaml_without_underscores(text);
+  std::transform(value.begin(), value.end(), value.begin(), ::tolower);
+  double sign = 1.0;
+  if (!value.empty() && (value[0] == '+' || value[0] == '-')) {
+    sign = value[0] == '-' ? -1.0 : 1.0;
+    value = value.substr(1);
+  }
+  if (value == ".inf") return sign * std::numeric_limits<double>::infinity();
+  if (value == ".nan") return std::numeric_limits<double>::quiet_NaN();
+  if (value.find(':') != std::string::npos) {
+    double total = 0;
+    size_t begin = 0;
+    for (;;) {
+      const size_t colon = value.find(':', begin);
+      total = total * 60 + std::strtod(value.substr(begin, colon - begin).c_str(), nullptr);
+      if (colon == std::string::npos) break;
+      begin = colon + 1;
+    }
+    return sign * total;
+  }
+  return sign * std::strtod(value.c_str(), nullptr);
 }
 
 // yaml-cpp reads invalid bytes of a file as U+FFFD, but its \N and \_ escapes give the single
@@ -216,11 +346,10 @@ void emit_yaml(const Config& value, YAML::Emitter& out) {
       // Quote strings that would otherwise re-parse as another kind.
       // Control characters (a CR would read back as a line break) need the escapes of the
       // double-quoted style too.
-      Config reparsed = Config::parse_scalar(s);
       const bool control = std::any_of(s.begin(), s.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
       });
-      if (reparsed.kind() != Config::Kind::kString || s.empty() || control || !plain_round_trips(s))
+      if (!reads_back_as_string(s) || s.empty() || control || !plain_round_trips(s))
         out << YAML::DoubleQuoted << s;
       else
         out << s;
@@ -370,12 +499,15 @@ Config Config::parse_scalar(const std::string& text, SourceLocation where) {
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
     return null(where);
   if (text == "???") return missing(where);
-  if (text == "true" || text == "True" || text == "TRUE") return boolean(true, where);
-  if (text == "false" || text == "False" || text == "FALSE") return boolean(false, where);
-  int64_t i = 0;
-  if (parse_int(text, &i)) return integer(i, where);
-  double f = 0;
-  if (parse_float(text, &f)) return floating(f, where);
+  bool b = false;
+  if (yaml_bool_form(text, &b)) return boolean(b, where);
+  if (yaml_int_form(text)) {
+    int64_t i = 0;
+    MOTLAB_CHECK(construct_yaml_int(text, where, &i), where.str(), ": the integer '", text,
+                 "' does not fit in 64 bits (quote it to keep it as text)");
+    return integer(i, where);
+  }
+  if (yaml_float_form(text)) return floating(construct_yaml_float(text), where);
   return string(text, where);
 }
 
@@ -499,7 +631,7 @@ std::string Config::scalar_text() const {
         }
       }
       // Whole numbers read as such ("20.0", not the shorter "2e+01").
-      if (text.find('e') != std::string::npos && d == std::floor(d) && std::fabs(d) < 1e15)
+      if (text.find('e') != std::string::npos && d == std::floor(d) && std::fabs(d) < 1e16)
         text = std::to_string(static_cast<long long>(d));
       if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
       return text;
@@ -554,7 +686,7 @@ bool Config::find(const std::string& dotted, Config* out) const {
       if (!found) return false;
     } else if (current.kind() == Kind::kList) {
       int64_t index = 0;
-      if (!parse_int(part, &index) || index < 0 || index >= (int64_t)current.node_->list.size())
+      if (!parse_index(part, &index) || index < 0 || index >= (int64_t)current.node_->list.size())
         return false;
       current = current.at(static_cast<size_t>(index));
     } else {
@@ -595,7 +727,7 @@ Config Config::with(const std::string& dotted, const Config& value) const {
     const std::string& key = parts[depth];
     if (at.kind() == Kind::kList) {
       int64_t index = 0;
-      MOTLAB_CHECK(parse_int(key, &index) && index >= 0 && index < (int64_t)at.size(),
+      MOTLAB_CHECK(parse_index(key, &index) && index >= 0 && index < (int64_t)at.size(),
                    at.describe(), ": no list index '", key, "'");
       std::vector<Config> items = at.node_->list;
       items[index] = rebuild(items[index], depth + 1);

@@ -7,11 +7,22 @@
 #include <sstream>
 
 #include "framework/config/compose.h"
+#include "framework/config/overrides.h"
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
 
 namespace motlab {
 namespace {
+
+// oc.select's default is typed by the interpolation grammar (as an override value: 1_0 is 10,
+// yes and 010 stay text), not by YAML's rules.
+Config select_default(const std::string& text) {
+  try {
+    return parse_override_value(text);
+  } catch (const Error&) {
+    return Config::string(text);
+  }
+}
 
 std::string parent_path_of(const std::string& path) {
   size_t dot = path.rfind('.');
@@ -268,7 +279,7 @@ class Resolver {
       MOTLAB_CHECK(!args.empty() && args.size() <= 2, place,
                    ": oc.select takes a key and an optional default");
       if (root_.has(args[0])) return resolve_path(args[0]);
-      return args.size() == 2 ? Config::parse_scalar(args[1]) : Config::null();
+      return args.size() == 2 ? select_default(args[1]) : Config::null();
     }
     if (name == "motlab") {
       MOTLAB_CHECK(args.size() == 1, place, ": motlab: takes one key, e.g. runtime.choices.model");

@@ -1,6 +1,7 @@
 #include "framework/config/options.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
@@ -118,6 +119,34 @@ bool fits(const OptionDecl& decl, const Config& v) {
   }
 }
 
+// Bounds and choices of a declared option, on a value that fits its type.
+void check_constraints(const OptionDecl& decl, const Config& value, const std::string& component) {
+  if (value.is_null() || value.is_missing()) return;
+  auto check_one = [&](const Config& v) {
+    if (!decl.bounds.empty() &&
+        (v.kind() == Config::Kind::kInt || v.kind() == Config::Kind::kFloat)) {
+      const double x = v.as_double();
+      const Bounds& b = decl.bounds;
+      const bool ok = !std::isnan(x) &&
+                      (!b.minimum || (b.exclusive_minimum ? x > *b.minimum : x >= *b.minimum)) &&
+                      (!b.maximum || x <= *b.maximum);
+      MOTLAB_CHECK(ok, component, ": ", v.describe(), " must be ", b.text(), ", got ",
+                   v.scalar_text());
+    }
+    if (!decl.choices.empty() && v.kind() == Config::Kind::kString) {
+      const std::string& s = v.as_string();
+      MOTLAB_CHECK(std::find(decl.choices.begin(), decl.choices.end(), s) != decl.choices.end(),
+                   component, ": ", v.describe(), " must be one of ", join_names(decl.choices),
+                   ", got '", s, "'");
+    }
+  };
+  if (value.is_list()) {
+    for (size_t k = 0; k < value.size(); ++k) check_one(value.at(k));
+  } else if (value.is_scalar()) {
+    check_one(value);
+  }
+}
+
 std::string render_default(const OptionDecl& decl) {
   if (decl.required()) return "(required)";
   if (decl.type == OptionType::kGroup || decl.type == OptionType::kList) return "";
@@ -228,6 +257,46 @@ OptionSchema& OptionSchema::list(const std::string& name, OptionSchema item,
   return add(std::move(decl));
 }
 
+template <class T>
+OptionSchema& OptionSchema::nullable(const std::string& name, const std::string& help) {
+  OptionDecl decl;
+  decl.name = name;
+  decl.type = OptionTraits<T>::type;
+  decl.default_value = Config::null();
+  decl.help = help;
+  return add(std::move(decl));
+}
+
+OptionSchema& OptionSchema::include(const OptionSchema& other) {
+  for (const auto& decl : other.declarations_) add(decl);
+  return *this;
+}
+
+OptionSchema& OptionSchema::bound(const std::string& name, const Bounds& bounds) {
+  for (auto& decl : declarations_)
+    if (decl.name == name) decl.bounds = bounds;
+  return *this;
+}
+
+OptionSchema& OptionSchema::choose(const std::string& name, std::vector<std::string> choices) {
+  for (auto& decl : declarations_)
+    if (decl.name == name) decl.choices = std::move(choices);
+  return *this;
+}
+
+std::string Bounds::text() const {
+  auto number = [](double v) { return Config::floating(v).scalar_text(); };
+  auto whole = [&](double v) {
+    return v == static_cast<double>(static_cast<int64_t>(v))
+               ? std::to_string(static_cast<int64_t>(v))
+               : number(v);
+  };
+  if (minimum && maximum) return "in [" + whole(*minimum) + ", " + whole(*maximum) + "]";
+  if (minimum) return (exclusive_minimum ? "> " : ">= ") + whole(*minimum);
+  if (maximum) return "<= " + whole(*maximum);
+  return "";
+}
+
 const OptionDecl* OptionSchema::find(const std::string& name) const {
   for (const auto& decl : declarations_)
     if (decl.name == name) return &decl;
@@ -283,6 +352,7 @@ void OptionSchema::validate(const Config& node, const std::string& component) co
                  ", got ",
                  value.is_scalar() ? "'" + value.scalar_text() + "' (" + value.kind_name() + ")"
                                    : std::string(value.kind_name()));
+    check_constraints(*decl, value, component);
     if (decl->type == OptionType::kGroup) decl->group->validate(value, component);
     if (decl->type == OptionType::kList)
       for (size_t k = 0; k < value.size(); ++k) decl->group->validate(value.at(k), component);
@@ -346,8 +416,15 @@ std::string OptionSchema::describe(const std::string& indent) const {
   auto pad = [](const std::string& s, size_t w) { return s + std::string(w - s.size() + 2, ' '); };
   std::string out;
   for (const auto& d : declarations_) {
+    std::string help = d.help;
+    if (!d.choices.empty()) {
+      std::string alternatives;
+      for (const auto& c : d.choices) alternatives += (alternatives.empty() ? "" : " | ") + c;
+      help += " [" + alternatives + "]";
+    }
+    if (!d.bounds.empty()) help += " (" + d.bounds.text() + ")";
     out += indent + pad(d.name, name_width) + pad(option_type_name(d.type), type_width) +
-           pad(render_default(d), default_width) + d.help + "\n";
+           pad(render_default(d), default_width) + help + "\n";
     if (d.group)
       out +=
           d.group->describe(indent + "  " + d.name + (d.type == OptionType::kList ? "[]." : "."));
@@ -425,6 +502,7 @@ T Options::get(const std::string& dotted) const {
   template OptionSchema& OptionSchema::option<T>(const std::string&, const T&,              \
                                                  const std::string&);                       \
   template OptionSchema& OptionSchema::required<T>(const std::string&, const std::string&); \
+  template OptionSchema& OptionSchema::nullable<T>(const std::string&, const std::string&); \
   template T Options::get<T>(const std::string&) const;
 MOTLAB_OPTION_TYPE(bool)
 MOTLAB_OPTION_TYPE(int64_t)

@@ -12,6 +12,7 @@
 //       .list("rows", OptionSchema().required<std::string>("label", "row label"), "table rows")
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,18 @@ enum class OptionType {
 };
 const char* option_type_name(OptionType type);
 
+// Bounds of a number option (and of each element of a number list), checked when a config is
+// read: at_least(0), above(0), between(1, 1024).
+struct Bounds {
+  std::optional<double> minimum, maximum;
+  bool exclusive_minimum = false;
+  bool empty() const { return !minimum && !maximum; }
+  std::string text() const;  // ">= 0", "> 0", "in [1, 1024]"
+};
+inline Bounds at_least(double minimum) { return Bounds{minimum, std::nullopt, false}; }
+inline Bounds above(double minimum) { return Bounds{minimum, std::nullopt, true}; }
+inline Bounds between(double minimum, double maximum) { return Bounds{minimum, maximum, false}; }
+
 struct OptionDecl {
   std::string name;
   OptionType type = OptionType::kNode;
@@ -42,6 +55,8 @@ struct OptionDecl {
   std::string help;
   std::shared_ptr<const OptionSchema> group;  // kGroup: the nested options; kList: each item's
   bool optional_group = false;                // kGroup that stays null unless given as a dict
+  Bounds bounds;                              // numbers: checked by validate()
+  std::vector<std::string> choices;           // strings: the allowed values (empty = any)
   bool required() const { return default_value.is_missing(); }
 };
 
@@ -52,6 +67,12 @@ class OptionSchema {
   OptionSchema& option(const std::string& name, const T& default_value, const std::string& help);
   template <class T>
   OptionSchema& required(const std::string& name, const std::string& help);
+  // Type T, default null (null = "off" / "not given").
+  template <class T>
+  OptionSchema& nullable(const std::string& name, const std::string& help);
+  // Checks added to a declared option: bounds of a number, allowed values of a string.
+  OptionSchema& bound(const std::string& name, const Bounds& bounds);
+  OptionSchema& choose(const std::string& name, std::vector<std::string> choices);
   // Any subtree (dict, list or scalar), handed to the component as it is; default null.
   OptionSchema& node(const std::string& name, const std::string& help);
   // A nested dict with declared options of its own (read as "name.key").
@@ -60,6 +81,8 @@ class OptionSchema {
   // dataset has one); when given, it is completed and checked like a group.
   OptionSchema& optional_group(const std::string& name, OptionSchema nested,
                                const std::string& help);
+  // Every declaration of `other`, added at this level.
+  OptionSchema& include(const OptionSchema& other);
   // A list of dicts, each with the declared options of `item` (default: an empty list).
   OptionSchema& list(const std::string& name, OptionSchema item, const std::string& help);
 

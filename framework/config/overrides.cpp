@@ -4,9 +4,11 @@
 // parser. tests/config/hydra_conformance_test.cpp holds our cases for every rule.
 #include "framework/config/overrides.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 
@@ -404,8 +406,124 @@ std::string format_number(double value) {
   return c.scalar_text();
 }
 
-// Python-style range for ints and floats: r[i] = start + step*i while r[i] < stop (or > for a
-// negative step).
+// Hydra's FloatRange steps in Python's decimal.Decimal: each bound is the exact value of its
+// double, and each sum is rounded to 28 significant digits (half even), so a float range
+// reproduces Hydra's values to the bit, binary noise (0.30000000000000004) and all.
+class PythonDecimal {
+ public:
+  explicit PythonDecimal(double value) {
+    char buffer[1200];
+    std::snprintf(buffer, sizeof(buffer), "%.800e", value);  // glibc prints the exact value
+    std::string text = buffer;
+    negative_ = text[0] == '-';
+    if (negative_) text = text.substr(1);
+    const size_t e = text.find('e');
+    std::string mantissa = text.substr(0, e);
+    mantissa.erase(std::remove(mantissa.begin(), mantissa.end(), '.'), mantissa.end());
+    exponent_ = std::stoi(text.substr(e + 1)) - static_cast<int>(mantissa.size() - 1);
+    digits_ = mantissa;
+    normalise();
+  }
+  PythonDecimal plus_rounded(const PythonDecimal& other) const {
+    const int exponent = std::min(exponent_, other.exponent_);
+    const std::string a = digits_ + std::string(exponent_ - exponent, '0');
+    const std::string b = other.digits_ + std::string(other.exponent_ - exponent, '0');
+    PythonDecimal out;
+    out.exponent_ = exponent;
+    if (negative_ == other.negative_) {
+      out.negative_ = negative_;
+      out.digits_ = add(a, b);
+    } else if (compare_magnitude(a, b) >= 0) {
+      out.negative_ = negative_;
+      out.digits_ = subtract(a, b);
+    } else {
+      out.negative_ = other.negative_;
+      out.digits_ = subtract(b, a);
+    }
+    out.normalise();
+    out.round_to(28);
+    return out;
+  }
+  // -1, 0, 1 as this <, =, > other (exact).
+  int compare(const PythonDecimal& other) const {
+    if (is_zero() && other.is_zero()) return 0;
+    if (negative_ != other.negative_) return negative_ ? -1 : 1;
+    const int exponent = std::min(exponent_, other.exponent_);
+    const int c = compare_magnitude(digits_ + std::string(exponent_ - exponent, '0'),
+                                    other.digits_ + std::string(other.exponent_ - exponent, '0'));
+    return negative_ ? -c : c;
+  }
+  bool is_negative() const { return negative_ && !is_zero(); }
+  bool is_zero() const { return digits_ == "0"; }
+  double to_double() const {  // correctly rounded, as Python's float(Decimal)
+    return std::strtod(((negative_ ? "-" : "") + digits_ + "e" + std::to_string(exponent_)).c_str(),
+                       nullptr);
+  }
+
+ private:
+  PythonDecimal() = default;
+  void normalise() {  // no leading zeros in the coefficient
+    const size_t first = digits_.find_first_not_of('0');
+    digits_ = first == std::string::npos ? "0" : digits_.substr(first);
+  }
+  void round_to(size_t precision) {
+    if (digits_.size() <= precision) return;
+    const size_t dropped = digits_.size() - precision;
+    std::string kept = digits_.substr(0, precision);
+    const std::string rest = digits_.substr(precision);
+    const int first = rest[0] - '0';
+    const bool beyond_half = rest.find_first_not_of('0', 1) != std::string::npos;
+    const bool round_up = first > 5 || (first == 5 && (beyond_half || (kept.back() - '0') % 2));
+    if (round_up) kept = add(kept, "1");
+    exponent_ += static_cast<int>(dropped);
+    digits_ = kept;
+    normalise();                       // add() leaves a leading carry digit
+    if (digits_.size() > precision) {  // 999..9 + 1
+      digits_.pop_back();
+      ++exponent_;
+    }
+  }
+  static int compare_magnitude(std::string a, std::string b) {
+    const size_t width = std::max(a.size(), b.size());
+    a.insert(0, width - a.size(), '0');
+    b.insert(0, width - b.size(), '0');
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  static std::string add(std::string a, std::string b) {
+    const size_t width = std::max(a.size(), b.size());
+    a.insert(0, width - a.size(), '0');
+    b.insert(0, width - b.size(), '0');
+    std::string out(width + 1, '0');
+    int carry = 0;
+    for (size_t k = width; k-- > 0;) {
+      const int sum = (a[k] - '0') + (b[k] - '0') + carry;
+      out[k + 1] = static_cast<char>('0' + sum % 10);
+      carry = sum / 10;
+    }
+    out[0] = static_cast<char>('0' + carry);
+    return out;
+  }
+  static std::string subtract(std::string a, std::string b) {  // a >= b
+    const size_t width = std::max(a.size(), b.size());
+    a.insert(0, width - a.size(), '0');
+    b.insert(0, width - b.size(), '0');
+    std::string out(width, '0');
+    int borrow = 0;
+    for (size_t k = width; k-- > 0;) {
+      int difference = (a[k] - '0') - (b[k] - '0') - borrow;
+      borrow = difference < 0;
+      if (borrow) difference += 10;
+      out[k] = static_cast<char>('0' + difference);
+    }
+    return out;
+  }
+  bool negative_ = false;
+  std::string digits_ = "0";
+  int exponent_ = 0;
+};
+
+// Hydra's range(): Python's range() when all arguments are ints, else its FloatRange. Values are
+// rendered as Python's str() renders them (0.25, 1e-05); an empty range has no values.
 std::vector<std::string> expand_range(const std::string& text) {
   const std::string t = trim(text);
   std::vector<std::string> args = element_texts(function_arguments(t, "range"));
@@ -417,30 +535,35 @@ std::vector<std::string> expand_range(const std::string& text) {
     Config value = ValueParser(arg).parse_elements(nullptr).front();
     MOTLAB_CHECK(value.kind() == Config::Kind::kInt || value.kind() == Config::Kind::kFloat,
                  "sweep '", t, "': range argument '", arg, "' is not a number");
+    MOTLAB_CHECK(std::isfinite(value.as_double()), "sweep '", t, "': range argument '", arg,
+                 "' must be finite");
     all_int = all_int && value.kind() == Config::Kind::kInt;
     numbers.push_back(value);
   }
-  double start = 0, stop, step = 1;
-  if (numbers.size() == 1) {
-    stop = numbers[0].as_double();
-  } else {
-    start = numbers[0].as_double();
-    stop = numbers[1].as_double();
-    if (numbers.size() == 3) step = numbers[2].as_double();
-  }
-  MOTLAB_CHECK(step != 0, "sweep '", t, "': range step must not be zero");
+  const Config zero = Config::integer(0), one = Config::integer(1);
+  const Config& start = numbers.size() == 1 ? zero : numbers[0];
+  const Config& stop = numbers.size() == 1 ? numbers[0] : numbers[1];
+  const Config& step = numbers.size() == 3 ? numbers[2] : one;
   std::vector<std::string> out;
-  for (int64_t i = 0;; ++i) {
-    double value = start + step * static_cast<double>(i);
-    if ((step > 0 && value >= stop) || (step < 0 && value <= stop)) break;
-    MOTLAB_CHECK(i < 100000, "sweep '", t, "': range has more than 100000 values");
-    if (all_int) {
+  constexpr int64_t kMaxValues = 100000;
+  if (all_int) {
+    const int64_t first = start.as_int(), last = stop.as_int(), stride = step.as_int();
+    MOTLAB_CHECK(stride != 0, "sweep '", t, "': range step must not be zero");
+    for (__int128 value = first; stride > 0 ? value < last : value > last; value += stride) {
+      MOTLAB_CHECK(static_cast<int64_t>(out.size()) < kMaxValues, "sweep '", t,
+                   "': range has more than ", kMaxValues, " values");
       out.push_back(std::to_string(static_cast<int64_t>(value)));
-    } else {
-      // Round away binary noise (0.1*3 = 0.30000000000000004) the way a user wrote the steps.
-      double rounded = std::round(value * 1e12) / 1e12;
-      out.push_back(format_number(rounded));
     }
+    return out;
+  }
+  PythonDecimal value(start.as_double());
+  const PythonDecimal end(stop.as_double()), stride(step.as_double());
+  MOTLAB_CHECK(!stride.is_zero(), "sweep '", t, "': range step must not be zero");
+  while (stride.is_negative() ? value.compare(end) > 0 : value.compare(end) < 0) {
+    MOTLAB_CHECK(static_cast<int64_t>(out.size()) < kMaxValues, "sweep '", t,
+                 "': range has more than ", kMaxValues, " values");
+    out.push_back(format_number(value.to_double()));
+    value = value.plus_rounded(stride);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include "framework/config/compose.h"
 #include "framework/config/overrides.h"
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 namespace motlab {
 namespace {
@@ -29,7 +30,9 @@ std::vector<std::vector<std::string>> expand_sweep(const std::vector<std::string
     SweepAxis axis;
     axis.key = axis_key(o);
     for (const auto& value : o.sweep_values()) axis.values.push_back(o.with_value(value));
-    MOTLAB_CHECK(!axis.values.empty(), "sweep '", o.text, "' has no values");
+    // An empty range gives no jobs, as in Hydra ("Launching 0 jobs").
+    MOTLAB_CHECK(!axis.values.empty() || trim(o.value_text).rfind("range(", 0) == 0, "sweep '",
+                 o.text, "' has no values");
     for (auto& existing : axes) {
       if (existing.key == axis.key) {  // the command line takes precedence, keeping the position
         existing.values = axis.values;

@@ -17,7 +17,7 @@ namespace {
 
 class Checker {
  public:
-  explicit Checker(const CheckOptions& options) : options_(options), layout_(options.layout) {}
+  explicit Checker(const CheckSettings& options) : options_(options), layout_(options.layout) {}
 
   CheckReport run() {
     if (!fs::is_directory(layout_.root)) {
@@ -196,14 +196,14 @@ class Checker {
     }
   }
 
-  const CheckOptions& options_;
+  const CheckSettings& options_;
   const humanml3d::Layout& layout_;
   CheckReport report_;
 };
 
 }  // namespace
 
-CheckReport check_dataset(const CheckOptions& options) { return Checker(options).run(); }
+CheckReport check_dataset(const CheckSettings& options) { return Checker(options).run(); }
 
 CaptionStats caption_stats(const humanml3d::Layout& layout, const std::vector<std::string>& ids) {
   CaptionStats stats;

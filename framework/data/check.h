@@ -14,7 +14,7 @@ struct Problem {
   std::string message;
 };
 
-struct CheckOptions {
+struct CheckSettings {
   humanml3d::Layout layout;
   std::vector<std::string> splits{"train", "val", "test"};
   bool check_joints = true;      // new_joints/<id>.npy when the folder exists
@@ -27,7 +27,7 @@ struct CheckReport {
   int64_t captions_checked = 0;
 };
 
-CheckReport check_dataset(const CheckOptions& options);
+CheckReport check_dataset(const CheckSettings& options);
 
 // Caption statistics for `motlab data stats` (words = whitespace-separated; Korean eojeol).
 struct CaptionStats {

@@ -3,28 +3,32 @@
 // (or reused when `root` holds one made with the same options), so the default experiments need
 // no download.
 #pragma once
+#include <optional>
 #include <string>
 
-#include "framework/config/options.h"
+#include "framework/config/settings.h"
 #include "framework/data/dataset.h"
+#include "framework/data/synth/generator.h"
 
 namespace motlab::data {
 
 struct DataSettings {
-  DatasetOptions base;  // split, sample_caption unset
+  DatasetSettings base;  // split, sample_caption unset
   std::string train_split = "train", val_split = "val", test_split = "test";
-  bool synthetic = false;
+  std::optional<synth::SynthSettings> synth;  // the built-in dataset, generated at root
+  bool synthetic() const { return synth.has_value(); }
 };
 
-// The declared options of a `data` node (configs/data/*.yaml; defaults: Layout, DatasetOptions,
+// The options of a `data` node (configs/data/*.yaml; defaults: Layout, DatasetSettings,
 // DataSettings).
-const OptionSchema& data_option_schema();
+const SettingsSchema<DataSettings>& data_settings();
 
 // Reads the node (unknown keys are errors naming the key), generates the synthetic dataset when
 // the node asks for one, and checks that `root` exists.
 DataSettings prepare_data(const Config& node);
 
 // Options of one split: training splits sample a random caption per fetch (TMR).
-DatasetOptions split_options(const DataSettings& settings, const std::string& split, bool training);
+DatasetSettings split_options(const DataSettings& settings, const std::string& split,
+                              bool training);
 
 }  // namespace motlab::data

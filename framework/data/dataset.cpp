@@ -26,7 +26,7 @@ void check_finite(const torch::Tensor& values, const std::string& path, const ch
 }
 }  // namespace
 
-MotionTextDataset::MotionTextDataset(const DatasetOptions& options) : options_(options) {
+MotionTextDataset::MotionTextDataset(const DatasetSettings& options) : options_(options) {
   const humanml3d::Layout& layout = options.layout;
   const int64_t nfeats = layout.nfeats;
   if (options.normalize) {

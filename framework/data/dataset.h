@@ -18,7 +18,7 @@
 
 namespace motlab::data {
 
-struct DatasetOptions {
+struct DatasetSettings {
   humanml3d::Layout layout;
   std::string split = "train";
   int64_t min_frames = 40;      // pairs shorter than this are dropped (after sub-segment cropping)
@@ -37,7 +37,7 @@ struct Sample {
 
 class MotionTextDataset {
  public:
-  explicit MotionTextDataset(const DatasetOptions& options);
+  explicit MotionTextDataset(const DatasetSettings& options);
 
   size_t size() const { return entries_.size(); }
   const std::vector<std::string>& ids() const { return ids_; }
@@ -56,7 +56,7 @@ class MotionTextDataset {
     torch::Tensor features;                        // [T, F] whole motion, normalised
     std::vector<humanml3d::CaptionLine> captions;  // usable ones only
   };
-  DatasetOptions options_;
+  DatasetSettings options_;
   std::vector<Entry> entries_;
   std::vector<std::string> ids_;
   torch::Tensor mean_, std_;

@@ -153,7 +153,7 @@ Vec3 forward_of(const Vec3& across) { return cross(Vec3{0, 1, 0}, across); }
 }  // namespace
 
 torch::Tensor joints_to_features(const torch::Tensor& joints,
-                                 const JointsToFeaturesOptions& options) {
+                                 const JointsToFeaturesSettings& options) {
   Frames pos = to_frames(joints);
   const int64_t T = static_cast<int64_t>(pos.size());
   if (options.uniform_skeleton) uniform_skeleton(pos, options.bone_lengths);

@@ -25,7 +25,7 @@ std::array<double, 22> example_bone_lengths();
 // Left/right joint pairs (HumanML3D's swap_left_right chains).
 const std::array<std::pair<int, int>, 8>& left_right_pairs();
 
-struct JointsToFeaturesOptions {
+struct JointsToFeaturesSettings {
   double foot_velocity_threshold = 0.002;  // squared metres per frame (HumanML3D feet_thre)
   bool uniform_skeleton = true;            // retarget bone lengths to `bone_lengths` first
   std::array<double, 22> bone_lengths = example_bone_lengths();
@@ -36,7 +36,7 @@ struct JointsToFeaturesOptions {
 // origin, frame 0 turned to face +Z, foot contacts, IK with a Gaussian-smoothed (sigma 20) facing
 // direction, 6-D rotations, root-relative positions and velocities. Computed in double.
 torch::Tensor joints_to_features(const torch::Tensor& joints,
-                                 const JointsToFeaturesOptions& options = {});
+                                 const JointsToFeaturesSettings& options = {});
 
 // HumanML3D's mirror of raw joints [T, 22, 3]: x negated, left and right joints swapped.
 torch::Tensor mirror_joints(const torch::Tensor& joints);

@@ -235,7 +235,7 @@ Placement placement_from_environment() {
   return p;
 }
 
-void initialize(const Placement& placement, const GroupOptions& options, torch::Device device) {
+void initialize(const Placement& placement, const GroupSettings& options, torch::Device device) {
   State& s = state();
   MOTLAB_CHECK(!group_exists(), "dist: the process group is already initialised");
   s.placement = placement;

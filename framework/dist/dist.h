@@ -34,14 +34,14 @@ Placement placement_from_environment();
 // "node[01-04,07],gpu2" -> "node01"; "a,b" -> "a".
 std::string first_host_of_nodelist(const std::string& nodelist);
 
-struct GroupOptions {
+struct GroupSettings {
   std::string backend = "auto";  // auto (nccl on CUDA, gloo on CPU) | gloo | nccl
   double timeout_s = 600;        // rendezvous and every collective
 };
 
 // Sets up the process-wide group (nothing for world size 1). Throws naming the address when the
 // rendezvous fails (a rank did not join within the timeout).
-void initialize(const Placement& placement, const GroupOptions& options, torch::Device device);
+void initialize(const Placement& placement, const GroupSettings& options, torch::Device device);
 void shutdown();
 
 bool active();  // a group with world size > 1 exists

@@ -23,7 +23,7 @@ struct Source {
 };
 
 WeightLoadReport load_from(torch::nn::Module& module, const Source& source,
-                           const WeightLoadOptions& options) {
+                           const WeightLoadSettings& options) {
   std::map<std::string, torch::Tensor> slots;
   std::set<std::string> buffer_names;
   for (const auto& item : module.named_parameters(/*recurse=*/true))
@@ -142,7 +142,7 @@ bool matches_name_pattern(const std::string& name, const std::vector<std::string
 }
 
 WeightLoadReport load_weights(torch::nn::Module& module, const Checkpoint& checkpoint,
-                              const WeightLoadOptions& options) {
+                              const WeightLoadSettings& options) {
   Source source;
   source.origin = checkpoint.origin();
   source.names = checkpoint.names();
@@ -154,7 +154,7 @@ WeightLoadReport load_weights(torch::nn::Module& module, const Checkpoint& check
 
 WeightLoadReport load_weights(torch::nn::Module& module,
                               const std::map<std::string, torch::Tensor>& tensors,
-                              const WeightLoadOptions& options, const std::string& origin) {
+                              const WeightLoadSettings& options, const std::string& origin) {
   Source source;
   source.origin = origin;
   for (const auto& kv : tensors) source.names.push_back(kv.first);

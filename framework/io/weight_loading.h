@@ -14,7 +14,7 @@
 
 namespace motlab::io {
 
-struct WeightLoadOptions {
+struct WeightLoadSettings {
   // Checkpoint-name prefixes removed before matching (the first that matches is removed), e.g.
   // {"distilbert.", "roberta.", "model."}. A name that matches the module directly is never
   // stripped, so "model.embed_tokens.weight" still loads into a module with that exact name.
@@ -48,18 +48,18 @@ struct WeightLoadReport {
 // Copies every matching checkpoint tensor into the module's parameters and buffers (converted to
 // each slot's dtype and device). Throws, listing all problems, when something does not fit.
 WeightLoadReport load_weights(torch::nn::Module& module, const Checkpoint& checkpoint,
-                              const WeightLoadOptions& options = {});
+                              const WeightLoadSettings& options = {});
 
 // The same from an in-memory name -> tensor map (used by tests and adapters).
 WeightLoadReport load_weights(torch::nn::Module& module,
                               const std::map<std::string, torch::Tensor>& tensors,
-                              const WeightLoadOptions& options = {},
+                              const WeightLoadSettings& options = {},
                               const std::string& origin = "state dict");
 
 // All parameters and buffers of a module by name, e.g. for save_safetensors.
 std::vector<std::pair<std::string, torch::Tensor>> module_state(const torch::nn::Module& module);
 
-// True when `name` matches one of the patterns (rules of WeightLoadOptions::allow_unexpected).
+// True when `name` matches one of the patterns (rules of WeightLoadSettings::allow_unexpected).
 bool matches_name_pattern(const std::string& name, const std::vector<std::string>& patterns);
 
 }  // namespace motlab::io

@@ -38,7 +38,8 @@ class MotionEncoder : public torch::nn::Module {
  public:
   virtual Embedding encode(const MotionBatch& batch) = 0;
   virtual int64_t embedding_dim() const = 0;
-  // Called once before training with the training set's motions (e.g. nothing, or warm-up).
+  // C of the `tokens` encode() gives ([B, N, C]); 0 when it gives none.
+  virtual int64_t token_dim() const { return 0; }
   virtual ~MotionEncoder() = default;
 };
 

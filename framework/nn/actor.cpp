@@ -6,41 +6,28 @@
 
 namespace motlab::nn {
 
-OptionSchema actor_option_schema(const std::string& what, bool motion_input) {
-  const ActorOptions d;
-  OptionSchema schema;
+SettingsSchema<ActorSettings> actor_settings(const std::string& what, bool motion_input) {
+  using S = ActorSettings;
+  SettingsSchema<S> schema;
   if (motion_input)
-    schema.option<int64_t>("nfeats", d.nfeats, "motion feature size (HumanML3D: 263)");
+    schema.option("nfeats", &S::nfeats, "motion feature size (HumanML3D: 263)", above(0));
   return schema
-      .option<int64_t>("latent_dim", d.latent_dim, "width of the " + what + " and its latent")
-      .option<int64_t>("ff_size", d.ff_size, "feed-forward width of each layer")
-      .option<int64_t>("num_layers", d.num_layers, "transformer layers of the " + what)
-      .option<int64_t>("num_heads", d.num_heads, "attention heads")
-      .option<double>("dropout", d.dropout, "dropout in the " + what);
+      .option("latent_dim", &S::latent_dim, "width of the " + what + " and its latent", above(0))
+      .option("ff_size", &S::ff_size, "feed-forward width of each layer", above(0))
+      .option("num_layers", &S::num_layers, "transformer layers of the " + what, above(0))
+      .option("num_heads", &S::num_heads, "attention heads", above(0))
+      .option("dropout", &S::dropout, "dropout in the " + what, between(0, 0.999999))
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.latent_dim % s.num_heads == 0, where("num_heads"), ": latent_dim (",
+                     s.latent_dim, ") must be a multiple of num_heads (", s.num_heads, ")");
+      });
 }
 
-ActorOptions read_actor_options(const Options& options) {
-  ActorOptions o;
-  if (options.declares("nfeats")) o.nfeats = options.get<int64_t>("nfeats");
-  o.latent_dim = options.get<int64_t>("latent_dim");
-  o.ff_size = options.get<int64_t>("ff_size");
-  o.num_layers = options.get<int64_t>("num_layers");
-  o.num_heads = options.get<int64_t>("num_heads");
-  o.dropout = options.get<double>("dropout");
-  MOTLAB_CHECK(o.nfeats > 0 && o.latent_dim > 0 && o.ff_size > 0 && o.num_layers > 0,
-               options.component(), ": nfeats, latent_dim, ff_size and num_layers must be > 0");
-  MOTLAB_CHECK(o.num_heads > 0 && o.latent_dim % o.num_heads == 0, options.describe("num_heads"),
-               ": latent_dim (", o.latent_dim, ") must be a positive multiple of num_heads (",
-               o.num_heads, ")");
-  MOTLAB_CHECK(o.dropout >= 0 && o.dropout < 1, options.describe("dropout"),
-               ": dropout must be in [0, 1), got ", o.dropout);
-  return o;
-}
 namespace {
 constexpr int64_t kMaxLen = 5000;  // TMR's PositionalEncoding max_len
 
-TransformerLayerOptions layer_options(const ActorOptions& o) {
-  TransformerLayerOptions layer;
+TransformerLayerSettings layer_options(const ActorSettings& o) {
+  TransformerLayerSettings layer;
   layer.d_model = o.latent_dim;
   layer.num_heads = o.num_heads;
   layer.dim_feedforward = o.ff_size;
@@ -61,7 +48,7 @@ torch::Tensor sinusoidal_positions(int64_t max_len, int64_t dim) {
   return table;
 }
 
-ActorStyleEncoderImpl::ActorStyleEncoderImpl(const ActorOptions& options) : options_(options) {
+ActorStyleEncoderImpl::ActorStyleEncoderImpl(const ActorSettings& options) : options_(options) {
   MOTLAB_CHECK(options.latent_dim % options.num_heads == 0, "actor encoder: latent_dim ",
                options.latent_dim, " is not divisible by num_heads ", options.num_heads);
   embedding_ = register_module("embedding", torch::nn::Linear(options.nfeats, options.latent_dim));
@@ -93,7 +80,7 @@ torch::Tensor ActorStyleEncoderImpl::forward_sequence(const torch::Tensor& x,
   return encoder_->forward(sequence, /*padding=*/~valid);
 }
 
-ActorStyleDecoderImpl::ActorStyleDecoderImpl(const ActorOptions& options) : options_(options) {
+ActorStyleDecoderImpl::ActorStyleDecoderImpl(const ActorSettings& options) : options_(options) {
   positions_ = register_buffer("positions", sinusoidal_positions(kMaxLen, options.latent_dim));
   decoder_ =
       register_module("decoder", TransformerDecoder(layer_options(options), options.num_layers));

@@ -7,12 +7,12 @@
 #pragma once
 #include <torch/torch.h>
 
-#include "framework/config/options.h"
+#include "framework/config/settings.h"
 #include "framework/nn/transformer.h"
 
 namespace motlab::nn {
 
-struct ActorOptions {
+struct ActorSettings {
   int64_t nfeats = 263;
   int64_t latent_dim = 256;
   int64_t ff_size = 1024;
@@ -22,27 +22,25 @@ struct ActorOptions {
   bool vae = true;  // 2 distribution tokens (mu, logvar); false: 1 token
 };
 
-// The options of an ACTOR-style transformer as a component declares them (defaults: TMR's
-// paper size, the ActorOptions above); `what` names it in the help ("encoder", "decoder").
+// The options of an ACTOR-style transformer as a component declares them (defaults: TMR's paper
+// size, the ActorSettings above); `what` names it in the help ("encoder", "decoder").
 // `motion_input`: whether `nfeats` is an option (a text encoder derives its input width).
-OptionSchema actor_option_schema(const std::string& what, bool motion_input = true);
-// Reads them back (nfeats only where declared); `vae` stays at its default (true).
-ActorOptions read_actor_options(const Options& options);
+SettingsSchema<ActorSettings> actor_settings(const std::string& what, bool motion_input = true);
 
 // Sinusoidal table [max_len, dim]: sin on even dims, cos on odd dims, base 10000.
 torch::Tensor sinusoidal_positions(int64_t max_len, int64_t dim);
 
 class ActorStyleEncoderImpl : public torch::nn::Module {
  public:
-  explicit ActorStyleEncoderImpl(const ActorOptions& options);
+  explicit ActorStyleEncoderImpl(const ActorSettings& options);
   // x [B, T, nfeats], mask [B, T] bool (true = real frame) -> tokens [B, 2 (or 1), latent].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
   // The whole output sequence [B, N + T, latent] (N distribution tokens, then one per frame).
   torch::Tensor forward_sequence(const torch::Tensor& x, const torch::Tensor& mask);
-  const ActorOptions& options() const { return options_; }
+  const ActorSettings& options() const { return options_; }
 
  private:
-  ActorOptions options_;
+  ActorSettings options_;
   torch::nn::Linear embedding_{nullptr};
   torch::Tensor tokens_;     // [2 or 1, latent]
   torch::Tensor positions_;  // buffer [max_len, latent]
@@ -52,12 +50,12 @@ TORCH_MODULE(ActorStyleEncoder);
 
 class ActorStyleDecoderImpl : public torch::nn::Module {
  public:
-  explicit ActorStyleDecoderImpl(const ActorOptions& options);
+  explicit ActorStyleDecoderImpl(const ActorSettings& options);
   // z [B, latent], mask [B, T] bool -> motion [B, T, nfeats] with padded frames zeroed.
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& mask);
 
  private:
-  ActorOptions options_;
+  ActorSettings options_;
   torch::Tensor positions_;
   TransformerDecoder decoder_{nullptr};
   torch::nn::Linear final_{nullptr};

@@ -3,6 +3,20 @@
 #include "framework/core/error.h"
 
 namespace motlab::nn {
+
+SettingsSchema<ConvEncoderSettings> conv_encoder_settings() {
+  using S = ConvEncoderSettings;
+  return SettingsSchema<S>()
+      .option("nfeats", &S::nfeats, "motion feature size (HumanML3D: 263)", above(0))
+      .option("width", &S::width, "channels of the convolution stack", above(0))
+      .option("output_dim", &S::output_dim, "channels of its output tokens", above(0))
+      .option("down_t", &S::down_t, "temporal downsampling blocks", at_least(0))
+      .option("stride_t", &S::stride_t, "stride of each downsampling", above(0))
+      .option("depth", &S::depth, "residual blocks per downsampling", at_least(0))
+      .option("dilation_growth_rate", &S::dilation_growth_rate,
+              "dilation growth of the residual blocks", above(0));
+}
+
 namespace {
 
 torch::nn::Conv1dOptions conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1,
@@ -33,7 +47,7 @@ TORCH_MODULE(ResConvBlock);
 
 }  // namespace
 
-ConvMotionEncoderImpl::ConvMotionEncoderImpl(const ConvEncoderOptions& o) {
+ConvMotionEncoderImpl::ConvMotionEncoderImpl(const ConvEncoderSettings& o) {
   MOTLAB_CHECK(o.down_t >= 0 && o.depth >= 1 && o.stride_t >= 1,
                "conv motion encoder: invalid down_t/depth/stride");
   body_ = torch::nn::Sequential();

@@ -5,9 +5,11 @@
 #pragma once
 #include <torch/torch.h>
 
+#include "framework/config/settings.h"
+
 namespace motlab::nn {
 
-struct ConvEncoderOptions {
+struct ConvEncoderSettings {
   int64_t nfeats = 263;
   int64_t width = 512;
   int64_t output_dim = 512;
@@ -17,9 +19,12 @@ struct ConvEncoderOptions {
   int64_t dilation_growth_rate = 3;
 };
 
+// Its options as a component declares them (defaults: T2M-GPT's HumanML3D VQ-VAE).
+SettingsSchema<ConvEncoderSettings> conv_encoder_settings();
+
 class ConvMotionEncoderImpl : public torch::nn::Module {
  public:
-  explicit ConvMotionEncoderImpl(const ConvEncoderOptions& options);
+  explicit ConvMotionEncoderImpl(const ConvEncoderSettings& options);
   // x [B, T, nfeats] -> tokens [B, T / stride^down_t, output_dim].
   torch::Tensor forward(const torch::Tensor& x);
 

@@ -7,39 +7,6 @@ namespace motlab {
 MOTLAB_DEFINE_FAMILY(kv_pruner_family, KvPruner, "kv_pruner", "kv_pruner",
                      "KV-cache compression of the sLLM text encoder after prefill")
 
-namespace {
-class MagnitudePruner : public KvPruner {
- public:
-  MagnitudePruner(int64_t p, double ratio, int64_t recent) : p_(p), ratio_(ratio), recent_(recent) {
-    kv::pruned_channel_count(128, ratio_);  // validates the range
-  }
-  void compress(LayerKvCache& layer, const torch::Tensor&, int64_t) override {
-    torch::Tensor scores = kv::magnitude_channel_scores(layer.keys, p_);
-    kv::prune_key_channels(layer, kv::select_kept_channels(scores, ratio_), recent_);
-  }
-  std::string describe() const override {
-    return "l" + std::to_string(p_) + "(lambda=" + std::to_string(ratio_) +
-           ", recent=" + std::to_string(recent_) + ")";
-  }
-
- private:
-  int64_t p_;
-  double ratio_;
-  int64_t recent_;
-};
-}  // namespace
-
-OptionSchema magnitude_pruner_option_schema() {
-  return OptionSchema()
-      .option<double>("ratio", 0.4, "lambda: floor(lambda * D) key channels pruned")
-      .option<int64_t>("recent", 32, "most recent tokens kept at full width");
-}
-
-std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Options& options) {
-  return std::make_shared<MagnitudePruner>(p, options.get<double>("ratio"),
-                                           options.get<int64_t>("recent"));
-}
-
 namespace kv {
 
 void prune_key_channels(LayerKvCache& layer, const torch::Tensor& keep_index, int64_t recent) {

@@ -21,11 +21,6 @@ class KvPruner {
 
 MOTLAB_DECLARE_FAMILY(kv_pruner_family, KvPruner)
 
-// Query-agnostic key-channel pruning by ||K[:, j]||_p (p = 1 or 2), stored like ThinK: the shared
-// implementation of the `l1` and `l2` baselines, with their options.
-OptionSchema magnitude_pruner_option_schema();
-std::shared_ptr<KvPruner> make_magnitude_pruner(int64_t p, const Options& options);
-
 namespace kv {
 // Stores tokens [0, N - recent) of the layer's full-width keys channel-pruned at keep_index
 // [B, Hkv, T]; the last `recent` tokens stay full width. Values are untouched.

@@ -115,12 +115,12 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
 }
 
 namespace {
-torch::nn::LayerNorm layer_norm(const TransformerLayerOptions& o) {
+torch::nn::LayerNorm layer_norm(const TransformerLayerSettings& o) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.d_model}).eps(o.layer_norm_eps));
 }
 }  // namespace
 
-TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerLayerOptions& options)
+TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerLayerSettings& options)
     : options_(options) {
   self_attn_ = register_module(
       "self_attn", MultiheadAttention(options.d_model, options.num_heads, options.dropout));
@@ -141,7 +141,7 @@ torch::Tensor TransformerEncoderLayerImpl::forward(const torch::Tensor& x,
   return norm2_->forward(h + fast_dropout(ff, p, train));
 }
 
-TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(const TransformerLayerOptions& options)
+TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(const TransformerLayerSettings& options)
     : options_(options) {
   self_attn_ = register_module(
       "self_attn", MultiheadAttention(options.d_model, options.num_heads, options.dropout));
@@ -181,7 +181,7 @@ void start_as_copies_of_the_first(torch::nn::ModuleListImpl& layers) {
 }
 }  // namespace
 
-TransformerEncoderImpl::TransformerEncoderImpl(const TransformerLayerOptions& options,
+TransformerEncoderImpl::TransformerEncoderImpl(const TransformerLayerSettings& options,
                                                int64_t num_layers) {
   layers_ = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < num_layers; ++i) layers_->push_back(TransformerEncoderLayer(options));
@@ -196,7 +196,7 @@ torch::Tensor TransformerEncoderImpl::forward(const torch::Tensor& x,
   return h;
 }
 
-TransformerDecoderImpl::TransformerDecoderImpl(const TransformerLayerOptions& options,
+TransformerDecoderImpl::TransformerDecoderImpl(const TransformerLayerSettings& options,
                                                int64_t num_layers) {
   layers_ = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < num_layers; ++i) layers_->push_back(TransformerDecoderLayer(options));

@@ -13,7 +13,7 @@ namespace motlab::nn {
 // dtypes use torch::dropout. Deterministic under torch::manual_seed.
 torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training);
 
-struct TransformerLayerOptions {
+struct TransformerLayerSettings {
   int64_t d_model = 256;
   int64_t num_heads = 4;
   int64_t dim_feedforward = 1024;
@@ -43,12 +43,12 @@ TORCH_MODULE(MultiheadAttention);
 
 class TransformerEncoderLayerImpl : public torch::nn::Module {
  public:
-  explicit TransformerEncoderLayerImpl(const TransformerLayerOptions& options);
+  explicit TransformerEncoderLayerImpl(const TransformerLayerSettings& options);
   // x [B, T, E], padding [B, T] bool (true = padded) or undefined -> [B, T, E].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& padding);
 
  private:
-  TransformerLayerOptions options_;
+  TransformerLayerSettings options_;
   MultiheadAttention self_attn_{nullptr};
   torch::nn::Linear linear1_{nullptr}, linear2_{nullptr};
   torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr};
@@ -57,14 +57,14 @@ TORCH_MODULE(TransformerEncoderLayer);
 
 class TransformerDecoderLayerImpl : public torch::nn::Module {
  public:
-  explicit TransformerDecoderLayerImpl(const TransformerLayerOptions& options);
+  explicit TransformerDecoderLayerImpl(const TransformerLayerSettings& options);
   // x [B, T, E] (no causal mask: TMR decodes all frames at once), memory [B, M, E],
   // padding [B, T] bool (true = padded) or undefined -> [B, T, E].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& memory,
                         const torch::Tensor& padding);
 
  private:
-  TransformerLayerOptions options_;
+  TransformerLayerSettings options_;
   MultiheadAttention self_attn_{nullptr}, multihead_attn_{nullptr};
   torch::nn::Linear linear1_{nullptr}, linear2_{nullptr};
   torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr}, norm3_{nullptr};
@@ -74,7 +74,7 @@ TORCH_MODULE(TransformerDecoderLayer);
 // Stacks without a final norm (TMR's use); parameters are named layers.<i>.<...> as in LibTorch.
 class TransformerEncoderImpl : public torch::nn::Module {
  public:
-  TransformerEncoderImpl(const TransformerLayerOptions& options, int64_t num_layers);
+  TransformerEncoderImpl(const TransformerLayerSettings& options, int64_t num_layers);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& padding);
 
  private:
@@ -84,7 +84,7 @@ TORCH_MODULE(TransformerEncoder);
 
 class TransformerDecoderImpl : public torch::nn::Module {
  public:
-  TransformerDecoderImpl(const TransformerLayerOptions& options, int64_t num_layers);
+  TransformerDecoderImpl(const TransformerLayerSettings& options, int64_t num_layers);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& memory,
                         const torch::Tensor& padding);
 

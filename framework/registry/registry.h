@@ -45,6 +45,13 @@ class FamilyBase {
   const OptionSchema& schema_of(const std::string& key) const;
   // "built-in", or the plugin library that registered the key.
   const std::string& origin_of(const std::string& key) const;
+  // The key used when a config selects none of this family (a family where "none" has a natural
+  // meaning, as Hydra's basic launcher for a multirun); "" when there is none.
+  const std::string& default_key() const { return default_key_; }
+  bool set_default_key(const std::string& key) {
+    default_key_ = key;
+    return true;
+  }
   // Error text for an unknown key: lists available keys and the closest match.
   [[noreturn]] void fail_unknown(const std::string& key, const std::string& context) const;
 
@@ -57,7 +64,7 @@ class FamilyBase {
     OptionSchema schema;
     std::string origin;
   };
-  std::string name_, config_group_, help_;
+  std::string name_, config_group_, help_, default_key_;
   std::map<std::string, Entry> entries_;
 };
 
@@ -142,6 +149,12 @@ std::vector<std::string> take_registration_errors();
 #define MOTLAB_REGISTER(accessor, key, help, schema, factory)        \
   static const bool MOTLAB_CONCAT(motlab_registered_, __COUNTER__) = \
       accessor().add(key, help, schema, factory)
+
+// The component a family falls back to when a config selects none (one per family):
+//   MOTLAB_REGISTER_DEFAULT(launcher_family, "local");
+#define MOTLAB_REGISTER_DEFAULT(accessor, key)                               \
+  static const bool MOTLAB_CONCAT(motlab_default_registered_, __COUNTER__) = \
+      accessor().set_default_key(key)
 
 // A config group with declared options but no components:
 //   MOTLAB_REGISTER_GROUP("trainer", "help", trainer_schema());

@@ -294,11 +294,11 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
   const auto nproc_per_node = provisional.get<int64_t>("trainer.nproc_per_node", 1);
   // A data-parallel run's settings are checked before any rank starts (a bad one would
   // otherwise reach every rank's rendezvous first).
-  train::TrainerOptions parallel;
+  train::TrainerSettings parallel;
   if ((placement.world_size > 1 || nproc_per_node > 1) && provisional.has("trainer"))
-    parallel = train::trainer_options_from(provisional["trainer"]);
+    parallel = train::read_trainer_settings(provisional["trainer"]);
   if (placement.world_size > 1) {
-    dist::GroupOptions group;
+    dist::GroupSettings group;
     group.backend = parallel.dist_backend;
     group.timeout_s = parallel.dist_timeout_s;
     torch::Device device = resolve_device(provisional.get<std::string>("device", "auto"));
@@ -519,9 +519,19 @@ int run_sweep(const RunRequest& request) {
   settings.find("sweep.params", &params);
   std::vector<std::vector<std::string>> expanded =
       expand_sweep(request.overrides, params, /*multirun=*/true);
-  MOTLAB_CHECK(settings.has("launcher._target_"), "the config selects no launcher (launcher=local ",
-               "or launcher=slurm)");
-  const Config launcher_node = settings["launcher"];
+  // A config that selects no launcher (a user's own primary config) sweeps with the family's
+  // default, as Hydra falls back to its basic launcher.
+  Config launcher_node;
+  if (settings.has("launcher._target_")) {
+    launcher_node = settings["launcher"];
+  } else {
+    const std::string fallback = launcher_family().default_key();
+    MOTLAB_CHECK(!fallback.empty(), "the config selects no launcher and none is registered as the ",
+                 "default (`motlab list launcher`)");
+    launcher_node =
+        complete_group_node("launcher", Config::dict({{"_target_", Config::string(fallback)}}));
+    log::info("sweep", "the config selects no launcher: launcher=" + fallback + " (its defaults)");
+  }
   std::shared_ptr<Launcher> launcher = launcher_family().build(launcher_node, BuildContext{});
   std::string sweep_dir = settings.get<std::string>("sweep.dir", "");
   if (sweep_dir.empty()) {

@@ -4,6 +4,18 @@
 
 namespace motlab::text {
 
+SettingsSchema<NgramSettings> ngram_settings(const NgramSettings& defaults) {
+  using S = NgramSettings;
+  return SettingsSchema<S>(defaults)
+      .option("min_n", &S::min_n, "smallest character n-gram", above(0))
+      .option("max_n", &S::max_n, "largest character n-gram", above(0))
+      .option("buckets", &S::buckets, "hash buckets", above(0))
+      .check([](const S& s, const auto& where) {
+        MOTLAB_CHECK(s.min_n <= s.max_n, where("max_n"), ": max_n (", s.max_n,
+                     ") must be >= min_n (", s.min_n, ")");
+      });
+}
+
 std::vector<char32_t> code_points(const std::string& utf8) {
   std::vector<char32_t> out;
   for (size_t k = 0; k < utf8.size();) {
@@ -32,7 +44,7 @@ std::vector<char32_t> code_points(const std::string& utf8) {
 }
 
 std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& sentences,
-                                                const NgramOptions& options) {
+                                                const NgramSettings& options) {
   MOTLAB_CHECK(options.min_n >= 1 && options.max_n >= options.min_n && options.buckets > 0,
                "char n-grams: need 1 <= min_n <= max_n and buckets > 0");
   std::vector<std::vector<int64_t>> out(sentences.size());
@@ -52,7 +64,8 @@ std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& 
   return out;
 }
 
-torch::Tensor ngram_counts(const std::vector<std::string>& sentences, const NgramOptions& options) {
+torch::Tensor ngram_counts(const std::vector<std::string>& sentences,
+                           const NgramSettings& options) {
   const auto buckets = ngram_buckets(sentences, options);
   torch::Tensor counts = torch::zeros({static_cast<int64_t>(sentences.size()), options.buckets});
   auto access = counts.accessor<float, 2>();

@@ -46,7 +46,7 @@ struct PairEntry {
 
 BpeTrainingResult train_byte_level_bpe(const std::vector<std::string>& corpus,
                                        const std::string& out_dir,
-                                       const BpeTrainingOptions& options) {
+                                       const BpeTrainingSettings& options) {
   const int64_t specials = static_cast<int64_t>(options.special_tokens.size());
   MOTLAB_CHECK(options.vocab_size >= 256 + specials, "BPE training: vocab_size ",
                options.vocab_size, " is below the 256 byte symbols + ", specials,
@@ -217,7 +217,7 @@ BpeTrainingResult train_byte_level_bpe(const std::vector<std::string>& corpus,
 }
 
 void train_sentencepiece(const std::vector<std::string>& corpus, const std::string& model_path,
-                         const SentencePieceOptions& options) {
+                         const SentencePieceSettings& options) {
   namespace fs = std::filesystem;
   MOTLAB_CHECK(!corpus.empty(), "SentencePiece training: the corpus is empty");
   const fs::path target(model_path);
@@ -263,7 +263,7 @@ void train_sentencepiece(const std::vector<std::string>& corpus, const std::stri
 
 int64_t build_kobert_style_tokenizer(const std::vector<std::string>& corpus,
                                      const std::string& out_dir,
-                                     const SentencePieceOptions& options) {
+                                     const SentencePieceSettings& options) {
   const std::string model_path = out_dir + "/tokenizer_78b3253a26.model";
   train_sentencepiece(corpus, model_path, options);
   SentencePieceModel sp(model_path);
@@ -291,7 +291,7 @@ int64_t build_kobert_style_tokenizer(const std::vector<std::string>& corpus,
 
 int64_t build_xlmr_style_tokenizer(const std::vector<std::string>& corpus,
                                    const std::string& out_dir,
-                                   const SentencePieceOptions& options) {
+                                   const SentencePieceSettings& options) {
   const std::string model_path = out_dir + "/sentencepiece.bpe.model";
   train_sentencepiece(corpus, model_path, options);
   SentencePieceModel sp(model_path);

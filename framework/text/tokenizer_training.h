@@ -15,7 +15,7 @@ namespace motlab::text {
 // Qwen2's pre-tokenizer split regex (Rust regex syntax, as stored in tokenizer.json).
 extern const char* const kQwen2SplitPattern;
 
-struct BpeTrainingOptions {
+struct BpeTrainingSettings {
   int64_t vocab_size = 4096;  // total: 256 byte symbols + merges + special tokens
   int64_t min_frequency = 2;  // a pair seen fewer times is never merged
   std::vector<std::string> special_tokens = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
@@ -32,9 +32,9 @@ struct BpeTrainingResult {
 // `out_dir`.
 BpeTrainingResult train_byte_level_bpe(const std::vector<std::string>& corpus,
                                        const std::string& out_dir,
-                                       const BpeTrainingOptions& options = {});
+                                       const BpeTrainingSettings& options = {});
 
-struct SentencePieceOptions {
+struct SentencePieceSettings {
   int64_t vocab_size = 8000;           // SentencePiece pieces (a soft limit on small corpora)
   std::string model_type = "unigram";  // or "bpe"
   double character_coverage = 0.9995;
@@ -43,19 +43,19 @@ struct SentencePieceOptions {
 
 // Trains a SentencePiece model on `corpus` and writes it to `model_path`.
 void train_sentencepiece(const std::vector<std::string>& corpus, const std::string& model_path,
-                         const SentencePieceOptions& options = {});
+                         const SentencePieceSettings& options = {});
 
 // KoBERT layout in `out_dir`: tokenizer_78b3253a26.model, vocab.txt ([UNK],[PAD],[CLS],[SEP],[MASK]
 // then every normal SentencePiece piece in model order), tokenizer_config.json. Returns the vocab
 // size.
 int64_t build_kobert_style_tokenizer(const std::vector<std::string>& corpus,
                                      const std::string& out_dir,
-                                     const SentencePieceOptions& options = {});
+                                     const SentencePieceSettings& options = {});
 
 // XLM-R layout in `out_dir`: sentencepiece.bpe.model + tokenizer_config.json. Returns the vocab
 // size (pieces + 2, counting <pad> and <mask>).
 int64_t build_xlmr_style_tokenizer(const std::vector<std::string>& corpus,
                                    const std::string& out_dir,
-                                   const SentencePieceOptions& options = {});
+                                   const SentencePieceSettings& options = {});
 
 }  // namespace motlab::text

@@ -7,7 +7,7 @@
 
 namespace motlab::train {
 
-double lr_factor(const ScheduleOptions& options, int64_t step) {
+double lr_factor(const ScheduleSettings& options, int64_t step) {
   if (options.warmup_steps > 0 && step < options.warmup_steps)
     return static_cast<double>(step + 1) / static_cast<double>(options.warmup_steps);
   if (options.kind == "constant") return 1.0;
@@ -18,7 +18,7 @@ double lr_factor(const ScheduleOptions& options, int64_t step) {
          (1.0 - options.min_lr_ratio) * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
-void validate(const ScheduleOptions& options, const std::string& where) {
+void validate(const ScheduleSettings& options, const std::string& where) {
   MOTLAB_CHECK(options.kind == "constant" || options.kind == "cosine", where,
                ": schedule must be 'constant' or 'cosine', got '", options.kind, "'");
   MOTLAB_CHECK(options.warmup_steps >= 0, where, ": warmup_steps must be >= 0, got ",

@@ -6,7 +6,7 @@
 
 namespace motlab::train {
 
-struct ScheduleOptions {
+struct ScheduleSettings {
   std::string kind = "constant";  // constant | cosine
   int64_t warmup_steps = 0;       // linear warm-up from lr/warmup_steps to lr
   int64_t total_steps = 0;        // cosine: steps over which lr decays to min_lr_ratio * lr
@@ -18,9 +18,9 @@ struct ScheduleOptions {
 //   constant:                 1
 //   cosine:                   min + (1 - min) * (1 + cos(pi * p)) / 2,
 //                             p = (step - warmup) / max(1, total - warmup) clamped to [0, 1]
-double lr_factor(const ScheduleOptions& options, int64_t step);
+double lr_factor(const ScheduleSettings& options, int64_t step);
 
 // Throws motlab::Error naming `where` for an unknown kind or negative/inconsistent steps.
-void validate(const ScheduleOptions& options, const std::string& where);
+void validate(const ScheduleSettings& options, const std::string& where);
 
 }  // namespace motlab::train

@@ -204,7 +204,7 @@ RetrievalModel build_retrieval_model(const Config& config, const BuildContext& c
   return model;
 }
 
-TrainStep::TrainStep(const TrainerOptions& options, RetrievalModel& model, torch::Device device)
+TrainStep::TrainStep(const TrainerSettings& options, RetrievalModel& model, torch::Device device)
     : options_(options), model_(model), autocast_(options.bf16 && device.is_cuda()) {
   parameters_ = model_.trainable_parameters();
   MOTLAB_CHECK(!parameters_.empty(), "trainer: the model has no trainable parameter");
@@ -281,103 +281,67 @@ std::map<std::string, double> retrieval_scores(const EncodedSet& set, const std:
   return out;
 }
 
-const OptionSchema& trainer_option_schema() {
-  static const OptionSchema schema = [] {
-    const TrainerOptions d;
-    return OptionSchema()
-        .option<int64_t>("epochs", d.epochs, "training epochs")
-        .option<int64_t>("batch_size", d.batch_size, "pairs per micro-batch")
-        .option<int64_t>("eval_batch_size", d.eval_batch_size, "pairs per batch when encoding")
-        .option<double>("lr", d.lr, "AdamW learning rate")
-        .option<double>("weight_decay", d.weight_decay, "AdamW weight decay")
-        .option<double>("beta1", d.beta1, "AdamW beta1")
-        .option<double>("beta2", d.beta2, "AdamW beta2")
-        .option<double>("eps", d.eps, "AdamW epsilon")
-        .option<std::string>("schedule", d.schedule.kind,
-                             "learning-rate schedule: constant | cosine")
-        .option<int64_t>("warmup_steps", d.schedule.warmup_steps, "linear warm-up steps")
-        .option<double>("min_lr_ratio", d.schedule.min_lr_ratio, "cosine floor, as a share of lr")
-        .option<double>("grad_clip", d.grad_clip, "max global L2 norm of the gradients (0 = off)")
-        .option<int64_t>("accumulate", d.accumulate, "micro-batches per optimizer step")
-        .option<bool>("bf16", d.bf16, "bf16 autocast on CUDA (ignored on CPU)")
-        .option<int64_t>("patience", d.patience,
-                         "epochs without improvement before stopping (0 = off)")
-        .option<double>("min_delta", d.min_delta, "smallest improvement of `monitor` that counts")
-        .option<std::string>("monitor", d.monitor, "validation metric that picks the best epoch")
-        .option<int64_t>("max_batches_per_epoch", d.max_batches_per_epoch, "0 = whole epoch")
-        .option<int64_t>("prefetch", static_cast<int64_t>(d.prefetch), "batches prepared ahead")
-        .option<bool>("shuffle", d.shuffle, "shuffle the training pairs every epoch")
-        .option<bool>("drop_last", d.drop_last, "drop the last incomplete batch")
-        .option<int64_t>("nproc_per_node", d.nproc_per_node,
-                         "data-parallel ranks motlab starts on this host when no launcher "
-                         "(torchrun, srun) did; batch_size is the global batch")
-        .option<std::string>("dist_backend", d.dist_backend,
-                             "data-parallel backend: auto (nccl on CUDA, gloo on CPU) | gloo | "
-                             "nccl")
-        .option<double>("dist_timeout_s", d.dist_timeout_s,
-                        "seconds a rank waits for the others (rendezvous, each collective)")
-        .option<std::string>("negatives", d.negatives,
-                             "data parallel: global (the loss sees every rank's pairs: 2 ranks x "
-                             "16 = 1 x 32) | local (each rank's own pairs only)");
-  }();
+ScheduleSettings TrainerSettings::schedule_settings(int64_t total_steps) const {
+  ScheduleSettings out;
+  out.kind = schedule;
+  out.warmup_steps = warmup_steps;
+  out.min_lr_ratio = min_lr_ratio;
+  out.total_steps = total_steps;
+  return out;
+}
+
+const SettingsSchema<TrainerSettings>& trainer_settings() {
+  using S = TrainerSettings;
+  static const auto schema =
+      SettingsSchema<S>()
+          .option("epochs", &S::epochs, "training epochs", above(0))
+          .option("batch_size", &S::batch_size, "pairs per micro-batch", above(0))
+          .option("eval_batch_size", &S::eval_batch_size, "pairs per batch when encoding", above(0))
+          .option("lr", &S::lr, "AdamW learning rate", above(0))
+          .option("weight_decay", &S::weight_decay, "AdamW weight decay", at_least(0))
+          .option("beta1", &S::beta1, "AdamW beta1", between(0, 1))
+          .option("beta2", &S::beta2, "AdamW beta2", between(0, 1))
+          .option("eps", &S::eps, "AdamW epsilon", at_least(0))
+          .choice("schedule", &S::schedule, {"constant", "cosine"}, "learning-rate schedule")
+          .option("warmup_steps", &S::warmup_steps, "linear warm-up steps", at_least(0))
+          .option("min_lr_ratio", &S::min_lr_ratio, "cosine floor, as a share of lr", between(0, 1))
+          .option("grad_clip", &S::grad_clip, "max global L2 norm of the gradients (0 = off)",
+                  at_least(0))
+          .option("accumulate", &S::accumulate, "micro-batches per optimizer step", at_least(1))
+          .option("bf16", &S::bf16, "bf16 autocast on CUDA (ignored on CPU)")
+          .option("patience", &S::patience, "epochs without improvement before stopping (0 = off)",
+                  at_least(0))
+          .option("min_delta", &S::min_delta, "smallest improvement of `monitor` that counts")
+          .option("monitor", &S::monitor, "validation metric that picks the best epoch")
+          .option("max_batches_per_epoch", &S::max_batches_per_epoch, "0 = whole epoch",
+                  at_least(0))
+          .option("prefetch", &S::prefetch, "batches prepared ahead", at_least(0))
+          .option("shuffle", &S::shuffle, "shuffle the training pairs every epoch")
+          .option("drop_last", &S::drop_last, "drop the last incomplete batch")
+          .option("nproc_per_node", &S::nproc_per_node,
+                  "data-parallel ranks motlab starts on this host when no launcher (torchrun, "
+                  "srun) did; batch_size is the global batch",
+                  between(1, 1024))
+          .choice("dist_backend", &S::dist_backend, {"auto", "gloo", "nccl"},
+                  "data-parallel backend (auto: nccl on CUDA, gloo on CPU)")
+          .option("dist_timeout_s", &S::dist_timeout_s,
+                  "seconds a rank waits for the others (rendezvous, each collective)", above(0))
+          .choice("negatives", &S::negatives, {"global", "local"},
+                  "data parallel: global (the loss sees every rank's pairs: 2 ranks x 16 = 1 x "
+                  "32) | local (each rank's own pairs only)");
   return schema;
 }
 
-MOTLAB_REGISTER_GROUP("trainer", "optimisation settings of task=train", trainer_option_schema());
+MOTLAB_REGISTER_GROUP("trainer", "optimisation settings of task=train",
+                      trainer_settings().options());
 
-TrainerOptions trainer_options_from(const Config& node) {
-  const Options o(node, trainer_option_schema(), "trainer");
-  TrainerOptions t;
-  t.epochs = o.get<int64_t>("epochs");
-  t.batch_size = o.get<int64_t>("batch_size");
-  t.eval_batch_size = o.get<int64_t>("eval_batch_size");
-  t.lr = o.get<double>("lr");
-  t.weight_decay = o.get<double>("weight_decay");
-  t.beta1 = o.get<double>("beta1");
-  t.beta2 = o.get<double>("beta2");
-  t.eps = o.get<double>("eps");
-  t.schedule.kind = o.get<std::string>("schedule");
-  t.schedule.warmup_steps = o.get<int64_t>("warmup_steps");
-  t.schedule.min_lr_ratio = o.get<double>("min_lr_ratio");
-  t.grad_clip = o.get<double>("grad_clip");
-  t.accumulate = o.get<int64_t>("accumulate");
-  t.bf16 = o.get<bool>("bf16");
-  t.patience = o.get<int64_t>("patience");
-  t.min_delta = o.get<double>("min_delta");
-  t.monitor = o.get<std::string>("monitor");
-  t.max_batches_per_epoch = o.get<int64_t>("max_batches_per_epoch");
-  const int64_t prefetch = o.get<int64_t>("prefetch");
-  MOTLAB_CHECK(prefetch >= 0, o.describe("prefetch"), ": must be >= 0, got ", prefetch);
-  t.prefetch = static_cast<size_t>(prefetch);
-  t.shuffle = o.get<bool>("shuffle");
-  t.drop_last = o.get<bool>("drop_last");
-  t.nproc_per_node = o.get<int64_t>("nproc_per_node");
-  MOTLAB_CHECK(t.nproc_per_node >= 1 && t.nproc_per_node <= 1024, o.describe("nproc_per_node"),
-               ": must be between 1 and 1024, got ", t.nproc_per_node);
-  t.dist_backend = o.get<std::string>("dist_backend");
-  MOTLAB_CHECK(t.dist_backend == "auto" || t.dist_backend == "gloo" || t.dist_backend == "nccl",
-               o.describe("dist_backend"), ": expected auto, gloo or nccl, got '", t.dist_backend,
-               "'");
-  t.dist_timeout_s = o.get<double>("dist_timeout_s");
-  MOTLAB_CHECK(t.dist_timeout_s > 0, o.describe("dist_timeout_s"), ": must be > 0, got ",
-               t.dist_timeout_s);
-  t.negatives = o.get<std::string>("negatives");
-  MOTLAB_CHECK(t.negatives == "global" || t.negatives == "local", o.describe("negatives"),
-               ": expected global or local, got '", t.negatives, "'");
-  const std::string where = node.describe();
-  MOTLAB_CHECK(t.epochs > 0, where, ": epochs must be > 0, got ", t.epochs);
-  MOTLAB_CHECK(t.batch_size > 0 && t.eval_batch_size > 0, where, ": batch sizes must be > 0");
-  MOTLAB_CHECK(t.lr > 0, where, ": lr must be > 0, got ", t.lr);
-  MOTLAB_CHECK(t.accumulate > 0, where, ": accumulate must be >= 1, got ", t.accumulate);
-  MOTLAB_CHECK(t.grad_clip >= 0, where, ": grad_clip must be >= 0 (0 = off)");
-  MOTLAB_CHECK(t.patience >= 0, where, ": patience must be >= 0 (0 = off)");
-  validate(t.schedule, where);
-  return t;
+TrainerSettings read_trainer_settings(const Config& node) {
+  return trainer_settings().read(node, "trainer");
 }
 
-Trainer::Trainer(TrainerOptions options, RetrievalModel model, const data::MotionTextDataset& train,
-                 const data::MotionTextDataset& val, torch::Device device, uint64_t seed,
-                 RowSink epoch_row)
+Trainer::Trainer(TrainerSettings options, RetrievalModel model,
+                 const data::MotionTextDataset& train, const data::MotionTextDataset& val,
+                 torch::Device device, uint64_t seed, RowSink epoch_row)
     : options_(std::move(options)),
       model_(std::move(model)),
       train_(train),
@@ -395,7 +359,8 @@ std::string Trainer::best_checkpoint() const { return options_.dir + "/checkpoin
 
 TrainResult Trainer::fit() {
   data::BatchLoader loader(train_, options_.batch_size, options_.shuffle, options_.drop_last,
-                           derive_seed(seed_, "train/loader"), device_, options_.prefetch);
+                           derive_seed(seed_, "train/loader"), device_,
+                           static_cast<size_t>(options_.prefetch));
   if (dist::active()) loader.shard(dist::rank(), dist::world_size());
   const bool global_negatives = options_.negatives == "global";
   const bool primary = dist::is_primary();
@@ -406,8 +371,7 @@ TrainResult Trainer::fit() {
                " pairs) gives no batch of ", options_.batch_size,
                " (lower trainer.batch_size or set trainer.drop_last=false)");
   const int64_t steps_per_epoch = (batches + options_.accumulate - 1) / options_.accumulate;
-  ScheduleOptions schedule = options_.schedule;
-  if (schedule.total_steps <= 0) schedule.total_steps = steps_per_epoch * options_.epochs;
+  const ScheduleSettings schedule = options_.schedule_settings(steps_per_epoch * options_.epochs);
 
   TrainStep step(options_, model_, device_);
   const std::vector<torch::Tensor>& parameters = step.parameters();

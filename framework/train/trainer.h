@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/config/settings.h"
 #include "framework/data/dataset.h"
 #include "framework/model/interfaces.h"
 #include "framework/train/foreach_adamw.h"
@@ -64,14 +65,16 @@ EncodedSet encode_dataset(RetrievalModel& model, const data::MotionTextDataset& 
 // "<prefix>rsum" = sum of R@1, R@5, R@10 in both directions.
 std::map<std::string, double> retrieval_scores(const EncodedSet& set, const std::string& prefix);
 
-struct TrainerOptions {
+struct TrainerSettings {
   int64_t epochs = 10;
   int64_t batch_size = 32;
   int64_t eval_batch_size = 256;
   double lr = 1e-4;
   double weight_decay = 0.0;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  ScheduleOptions schedule;           // total_steps 0: filled in from epochs x steps per epoch
+  std::string schedule = "constant";  // constant | cosine (train/schedule.h)
+  int64_t warmup_steps = 0;
+  double min_lr_ratio = 0.0;
   double grad_clip = 0.0;             // max global L2 norm; 0 = off
   int64_t accumulate = 1;             // micro-batches per optimizer step
   bool bf16 = true;                   // autocast to bf16 on CUDA; ignored on CPU
@@ -79,23 +82,25 @@ struct TrainerOptions {
   double min_delta = 0.0;             // improvement must exceed this
   std::string monitor = "val/rsum";   // higher is better
   int64_t max_batches_per_epoch = 0;  // 0 = whole epoch (benchmarks/tests use fewer)
-  bool resume = false;                // continue from <dir>/checkpoints/last.pt when present
-  size_t prefetch = 2;                // batches the loader prepares ahead
+  int64_t prefetch = 2;               // batches the loader prepares ahead
   bool shuffle = true;
   bool drop_last = true;
-  std::string dir;  // output directory (checkpoints/ under it)
-  // Data parallel (framework/dist): read by the runner, which starts the ranks and the group.
+  // Data parallel (framework/dist): the ranks, group and negatives of a data-parallel run.
   int64_t nproc_per_node = 1;         // ranks motlab starts itself when no launcher did
   std::string dist_backend = "auto";  // auto | gloo | nccl
   double dist_timeout_s = 600;        // rendezvous and collectives
   std::string negatives = "global";   // global: negatives from every rank's pairs | local
+  // Not options: set by the task.
+  bool resume = false;  // continue from <dir>/checkpoints/last.pt when present
+  std::string dir;      // output directory (checkpoints/ under it)
+
+  // The learning-rate schedule over `total_steps` optimizer steps.
+  ScheduleSettings schedule_settings(int64_t total_steps) const;
 };
 
-// The declared options of a `trainer` node (configs/trainer/*.yaml; keys as in TrainerOptions,
-// schedule keys flat: schedule, warmup_steps, min_lr_ratio; defaults: TrainerOptions), and
-// reading one (unknown keys are errors).
-const OptionSchema& trainer_option_schema();
-TrainerOptions trainer_options_from(const Config& node);
+// The `trainer` config group (configs/trainer/*.yaml): its options, declared once.
+const SettingsSchema<TrainerSettings>& trainer_settings();
+TrainerSettings read_trainer_settings(const Config& node);
 
 // One optimizer step as the trainer takes it, shared with task=bench_train_step so that a
 // benchmark times exactly this code: forward of both encoders and the loss (bf16 autocast on
@@ -104,7 +109,7 @@ TrainerOptions trainer_options_from(const Config& node);
 // AdamW arithmetic on whole parameter lists) and zeroed gradients.
 class TrainStep {
  public:
-  TrainStep(const TrainerOptions& options, RetrievalModel& model, torch::Device device);
+  TrainStep(const TrainerSettings& options, RetrievalModel& model, torch::Device device);
   // Forward and backward of one micro-batch; the loss as computed (not divided by accumulate).
   LossOutput forward_backward(const data::Batch& batch, bool global_negatives);
   // Averages gradients across ranks, clips, sets `lr`, steps AdamW and zeroes the gradients.
@@ -113,7 +118,7 @@ class TrainStep {
   const std::vector<torch::Tensor>& parameters() const { return parameters_; }
 
  private:
-  const TrainerOptions& options_;
+  const TrainerSettings& options_;
   RetrievalModel& model_;
   bool autocast_;
   std::vector<torch::Tensor> parameters_;
@@ -137,7 +142,7 @@ class Trainer {
   // `epoch_row` receives each epoch's metrics row (metrics.csv); on resume the saved rows are
   // replayed first so the file is complete.
   using RowSink = std::function<void(const std::map<std::string, double>&)>;
-  Trainer(TrainerOptions options, RetrievalModel model, const data::MotionTextDataset& train,
+  Trainer(TrainerSettings options, RetrievalModel model, const data::MotionTextDataset& train,
           const data::MotionTextDataset& val, torch::Device device, uint64_t seed,
           RowSink epoch_row);
   TrainResult fit();
@@ -145,7 +150,7 @@ class Trainer {
   std::string best_checkpoint() const;
 
  private:
-  TrainerOptions options_;
+  TrainerSettings options_;
   RetrievalModel model_;
   const data::MotionTextDataset& train_;
   const data::MotionTextDataset& val_;

@@ -117,6 +117,16 @@ const ValueCase kGrammarCases[] = {
     {"k=.5", "0.5"},
     {"k=1e3", "1000.0"},
     {"k=3.1_4", "3.14"},
+    {"k=1_0.5", "10.5"},
+    {"k=1e1_0", "10000000000.0"},
+    {"k=-1__0", "\"-1__0\""},
+    {"k=1_.5", "\"1_.5\""},
+    {"k=1._0", "\"1._0\""},
+    {"k=1___0___", "\"1___0___\""},
+    {"k=1__000", "\"1__000\""},
+    {"k=yes", "\"yes\""},
+    {"k=010", "\"010\""},
+    {"k=0x10", "\"0x10\""},
     {"k=1e", "\"1e\""},
     {"k=inf", "inf"},
     {"k=-inf", "-inf"},
@@ -309,6 +319,312 @@ TEST(HydraPackages, AnEntryIsOverriddenByTheKeyOfItsFinalPackage) {
   under_foo.config_dir = dir;
   under_foo.primary = "foo";
   EXPECT_EQ(motlab::compose(under_foo).choices.count("a/b@foo.pkg"), 1u);
+}
+
+// ---- 6. YAML scalars in config files ---------------------------------------------------------
+// Hydra reads config files with OmegaConf's YAML loader: PyYAML's YAML 1.1 resolvers (so `yes`,
+// `on`, hex, binary, octal, base-60 and several underscores in a row are typed) plus OmegaConf's
+// float form without a dot (1e3), and no timestamps. Expected values: OmegaConf 2.2.2 (Hydra
+// 1.3.2's) loading `k: <text>`.
+
+struct YamlCase {
+  const char* text;
+  const char* json;  // "ERROR" = a load error
+};
+
+std::string yaml_value(const std::string& text) {
+  try {
+    const Config value = Config::from_yaml_string("k: " + text + "\n")["k"];
+    if (value.kind() == Config::Kind::kFloat) {
+      const double d = value.as_double();
+      if (std::isnan(d)) return "nan";
+      if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+    }
+    return value.to_json();
+  } catch (const motlab::Error&) {
+    return "ERROR";
+  }
+}
+
+class YamlScalars : public ::testing::TestWithParam<YamlCase> {};
+
+TEST_P(YamlScalars, AreTypedAsHydraReadsConfigFiles) {
+  EXPECT_EQ(yaml_value(GetParam().text), GetParam().json) << GetParam().text;
+}
+
+const YamlCase kYamlCases[] = {
+    // Ints: several underscores in a row, and trailing ones, are YAML 1.1 ints.
+    {"1__000", "1000"},
+    {"1_000", "1000"},
+    {"1_000_", "1000"},
+    {"_1000", "\"_1000\""},
+    {"+1__0", "10"},
+    {"-1__0", "-10"},
+    {"3_", "3"},
+    {"0_0", "0"},
+    {"0__0", "0"},
+    {"0x1_0", "16"},
+    {"0x_10", "16"},
+    {"0x1F", "31"},
+    {"-0x1F", "-31"},
+    {"0x", "\"0x\""},
+    {"0b1_0", "2"},
+    {"0b_1", "1"},
+    {"+0b11", "3"},
+    {"-0b1", "-1"},
+    {"0b_", "ERROR"},
+    {"0o17", "\"0o17\""},
+    {"0_1", "1"},
+    {"00", "0"},
+    {"010", "8"},
+    {"08", "\"08\""},
+    {"1:30", "90"},
+    {"-1:30", "-90"},
+    {"190:20:30", "685230"},
+    {"1:5", "65"},
+    {"1:05", "65"},
+    {"1:60", "\"1:60\""},
+    {"01:30", "\"01:30\""},
+    {"1_0:3_0", "\"1_0:3_0\""},
+    {"1:3_0", "\"1:3_0\""},
+    {"-0", "0"},
+    {"+0", "0"},
+    {"9223372036854775807", "9223372036854775807"},
+    {"-9223372036854775808", "-9223372036854775808"},
+    {"9223372036854775808", "ERROR"},
+    {"0xFFFFFFFFFFFFFFFFF", "ERROR"},
+    // Floats.
+    {"1__0.5", "10.5"},
+    {"1_0.5", "10.5"},
+    {"1.0_0", "1.0"},
+    {"0.1_", "0.1"},
+    {"1_.5", "1.5"},
+    {".5_0", "0.5"},
+    {"1_000.0_1", "1000.01"},
+    {"1e3", "1000.0"},
+    {"1E3", "1000.0"},
+    {"1.e3", "1000.0"},
+    {"1e+3", "1000.0"},
+    {"12e03", "12000.0"},
+    {"-1e-3", "-0.001"},
+    {"1.5E-2", "0.015"},
+    {".5", "0.5"},
+    {".1e+1", "1.0"},
+    {".1e1", "\".1e1\""},
+    {"+.5", "\"+.5\""},
+    {"-.5e3", "\"-.5e3\""},
+    {"1.", "1.0"},
+    {"3.", "3.0"},
+    {"0.", "0.0"},
+    {"1e1_0", "\"1e1_0\""},
+    {"1_0e1_0", "\"1_0e1_0\""},
+    {"1_000_000.5e+1_0", "\"1_000_000.5e+1_0\""},
+    {"1:30.5", "90.5"},
+    {"1:30.", "90.0"},
+    {"12.5:1", "\"12.5:1\""},
+    {"0.5:1", "\"0.5:1\""},
+    {".inf", "inf"},
+    {"-.inf", "-inf"},
+    {".NaN", "nan"},
+    {"inf", "\"inf\""},
+    {"nan", "\"nan\""},
+    // Booleans and null.
+    {"yes", "true"},
+    {"no", "false"},
+    {"on", "true"},
+    {"off", "false"},
+    {"Yes", "true"},
+    {"TRUE", "true"},
+    {"True", "true"},
+    {"False", "false"},
+    {"y", "\"y\""},
+    {"n", "\"n\""},
+    {"~", "null"},
+    {"null", "null"},
+    {"Null", "null"},
+    {"NULL", "null"},
+    // Not numbers.
+    {"1,000", "\"1,000\""},
+    {"1 000", "\"1 000\""},
+    {"2001-12-14", "\"2001-12-14\""},
+};
+
+INSTANTIATE_TEST_SUITE_P(Hydra, YamlScalars, ::testing::ValuesIn(kYamlCases));
+
+TEST(YamlScalars, StringsThatWouldReadBackTypedAreQuotedWhenWritten) {
+  for (const char* text : {"yes", "off", "0x1F", "010", "1:30", "1__000", "1_000_", ".5", "1e3"}) {
+    const Config written = Config::dict({{"k", Config::string(text)}});
+    const Config back = Config::from_yaml_string(written.to_yaml());
+    EXPECT_EQ(back["k"].kind(), Config::Kind::kString) << text << "\n" << written.to_yaml();
+    EXPECT_EQ(back.get<std::string>("k"), text);
+  }
+  // Python's repr of whole floats below 1e16 (Hydra renders sweep values with str()).
+  EXPECT_EQ(Config::floating(1e15).scalar_text(), "1000000000000000.0");
+  EXPECT_EQ(Config::floating(1e16).scalar_text(), "1e+16");
+  EXPECT_EQ(Config::floating(1e-5).scalar_text(), "1e-05");
+}
+
+TEST(YamlScalars, OcSelectDefaultsFollowTheInterpolationGrammar) {
+  // OmegaConf types ${oc.select:missing,<default>} with its grammar, not YAML's rules.
+  const std::string dir = tree("select_default", {{"config.yaml",
+                                                   "a: ${oc.select:zz,1__0}\n"
+                                                   "b: ${oc.select:zz,1_0}\n"
+                                                   "c: ${oc.select:zz,yes}\n"
+                                                   "d: ${oc.select:zz,010}\n"
+                                                   "e: ${oc.select:zz,1e3}\n"}});
+  const Config resolved = motlab::resolve(compose_in(dir, {}).config, motlab::RuntimeInfo{});
+  EXPECT_EQ(resolved.to_json(),
+            "{\"a\":\"1__0\",\"b\":10,\"c\":\"yes\",\"d\":\"010\",\"e\":1000.0}");
+}
+
+// ---- 7. a group's choice and deletion --------------------------------------------------------
+// Hydra keeps choices and deletions apart: order does not matter and a deletion wins (expected
+// results: Hydra 1.3.2's compose on the same tree).
+
+TEST(HydraGroupDeletion, ADeletionWinsWhateverItsPlace) {
+  const std::string dir =
+      tree("deletion", {{"config.yaml", "defaults:\n  - db: mysql\n  - _self_\nx: 1\n"},
+                        {"db/mysql.yaml", "driver: mysql\nport: 3306\n"},
+                        {"db/postgresql.yaml", "driver: postgresql\nport: 5432\n"}});
+  const std::string only_x = "{\"x\":1}";
+  const std::string dict_x = "{\"x\":1,\"db\":{\"driver\":\"x\"}}";
+  EXPECT_EQ(composed_json(dir, {"~db", "+db={driver: x}"}), dict_x);
+  EXPECT_EQ(composed_json(dir, {"+db={driver: x}", "~db"}), dict_x);
+  EXPECT_EQ(composed_json(dir, {"~db", "++db={driver: x}"}), dict_x);
+  EXPECT_EQ(composed_json(dir, {"~db", "+db.driver=x"}), dict_x);
+  EXPECT_EQ(composed_json(dir, {"+db={driver: x}"}),
+            "{\"db\":{\"driver\":\"x\",\"port\":3306},\"x\":1}");
+  EXPECT_NE(composed_json(dir, {"~db", "db={driver: x}"}).find("Could not override 'db'"),
+            std::string::npos);
+  EXPECT_EQ(composed_json(dir, {"~db", "db=postgresql"}), only_x);
+  EXPECT_EQ(composed_json(dir, {"db=postgresql", "~db"}), only_x);
+  EXPECT_EQ(composed_json(dir, {"~db", "+db=postgresql"}), only_x);
+  EXPECT_EQ(composed_json(dir, {"db=postgresql", "~db=postgresql"}), only_x);
+  EXPECT_EQ(composed_json(dir, {"~db=postgresql", "db=postgresql"}), only_x);
+  EXPECT_NE(composed_json(dir, {"~db=mysql", "db=postgresql"}).find("Could not delete 'db=mysql'"),
+            std::string::npos);
+  EXPECT_NE(composed_json(dir, {"db=postgresql", "~db=mysql"}).find("Could not delete 'db=mysql'"),
+            std::string::npos);
+  EXPECT_NE(composed_json(dir, {"+db=postgresql"})
+                .find("Multiple values for db. To override a value use 'override db: postgresql'"),
+            std::string::npos);
+  EXPECT_EQ(composed_json(dir, {"+db@other=postgresql", "~db"}),
+            "{\"x\":1,\"other\":{\"driver\":\"postgresql\",\"port\":5432}}");
+  EXPECT_EQ(compose_in(dir, {"~db", "db=postgresql"}).choices.count("db"), 0u);
+}
+
+// ---- 8. multirun ----------------------------------------------------------------------------
+// Hydra's BasicSweeper: the jobs of each sweep form, in order (expected: Hydra 1.3.2's
+// BasicSweeper.split_arguments). Each job's override is compared by the value it sets.
+
+std::vector<std::string> job_values(const std::vector<std::string>& overrides) {
+  std::vector<std::string> out;
+  for (const auto& job : motlab::expand_sweep(overrides, Config(), /*multirun=*/true)) {
+    std::string line;
+    for (const auto& text : job) {
+      const motlab::Override o = motlab::parse_override(text);
+      line += (line.empty() ? "" : " ") + o.key_text() + "=" +
+              (o.has_value ? o.value().to_json() : std::string("<deleted>"));
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+using Jobs = std::vector<std::string>;
+
+TEST(HydraSweeps, EverySweepFormGivesHydrasJobs) {
+  EXPECT_EQ(job_values({"a=1,2"}), (Jobs{"a=1", "a=2"}));
+  EXPECT_EQ(job_values({"a=1, 2"}), (Jobs{"a=1", "a=2"}));
+  EXPECT_EQ(job_values({"a=1 ,2"}), (Jobs{"a=1", "a=2"}));
+  EXPECT_EQ(job_values({"a=range(1,4)"}), (Jobs{"a=1", "a=2", "a=3"}));
+  EXPECT_EQ(job_values({"a=range(3)"}), (Jobs{"a=0", "a=1", "a=2"}));
+  EXPECT_EQ(job_values({"a=range(5,1,-2)"}), (Jobs{"a=5", "a=3"}));
+  EXPECT_EQ(job_values({"a=range(0,1,0.25)"}), (Jobs{"a=0.0", "a=0.25", "a=0.5", "a=0.75"}));
+  EXPECT_EQ(job_values({"a=range(0.5,2)"}), (Jobs{"a=0.5", "a=1.5"}));
+  EXPECT_EQ(job_values({"a=range(10.0,5.0,-2)"}), (Jobs{"a=10.0", "a=8.0", "a=6.0"}));
+  EXPECT_EQ(job_values({"a=range(1,1)"}), Jobs{});
+  EXPECT_EQ(job_values({"a=range(1,5,-1)"}), Jobs{});
+  EXPECT_EQ(job_values({"a=choice(a,b)"}), (Jobs{"a=\"a\"", "a=\"b\""}));
+  EXPECT_EQ(job_values({"a=choice([1,2],[3])"}), (Jobs{"a=[1,2]", "a=[3]"}));
+  EXPECT_EQ(job_values({"a=choice(1)"}), (Jobs{"a=1"}));
+  EXPECT_EQ(job_values({"a='a,b',c"}), (Jobs{"a=\"a,b\"", "a=\"c\""}));
+  EXPECT_EQ(job_values({"a='x y',\"z\""}), (Jobs{"a=\"x y\"", "a=\"z\""}));
+  EXPECT_EQ(job_values({"a=[1,2]"}), (Jobs{"a=[1,2]"}));
+  EXPECT_EQ(job_values({"a=[1,2],[3]"}), (Jobs{"a=[1,2]", "a=[3]"}));
+  EXPECT_EQ(job_values({"a={x:1},{y:2}"}), (Jobs{"a={\"x\":1}", "a={\"y\":2}"}));
+  EXPECT_EQ(job_values({"a=1.0,2.50"}), (Jobs{"a=1.0", "a=2.5"}));
+  EXPECT_EQ(job_values({"a=1e3,1_000"}), (Jobs{"a=1000.0", "a=1000"}));
+  EXPECT_EQ(job_values({"a=1,2", "b=x,y"}),
+            (Jobs{"a=1 b=\"x\"", "a=1 b=\"y\"", "a=2 b=\"x\"", "a=2 b=\"y\""}));
+  EXPECT_EQ(job_values({"c=3", "a=1,2", "b=x,y"}),
+            (Jobs{"c=3 a=1 b=\"x\"", "c=3 a=1 b=\"y\"", "c=3 a=2 b=\"x\"", "c=3 a=2 b=\"y\""}));
+  EXPECT_EQ(job_values({"a=1,2", "a=3"}), (Jobs{"a=3"}));
+  EXPECT_EQ(job_values({"a=1,2", "b=3", "a=4,5"}), (Jobs{"a=4 b=3", "a=5 b=3"}));
+  EXPECT_EQ(job_values({"db=mysql,postgresql"}), (Jobs{"db=\"mysql\"", "db=\"postgresql\""}));
+  EXPECT_EQ(job_values({"+a=1,2", "~c", "++d=x,y"}),
+            (Jobs{"a=1 c=<deleted> d=\"x\"", "a=1 c=<deleted> d=\"y\"", "a=2 c=<deleted> d=\"x\"",
+                  "a=2 c=<deleted> d=\"y\""}));
+}
+
+// Hydra's FloatRange sums Python decimals rounded to 28 digits: its values, binary noise and
+// all, and whether the stop value is reached (str() of each value, as Hydra 1.3.2 gives them).
+TEST(HydraSweeps, FloatRangesStepAsHydrasFloatRange) {
+  auto range = [](const std::string& arguments) {
+    return motlab::parse_override("a=range(" + arguments + ")").sweep_values();
+  };
+  EXPECT_EQ(range("0,0.1,0.1"), (Jobs{"0.0", "0.1"}));
+  EXPECT_EQ(range("0,0.4,0.1"), (Jobs{"0.0", "0.1", "0.2", "0.3", "0.4"}));
+  EXPECT_EQ(range("0,0.6,0.3"), (Jobs{"0.0", "0.3", "0.6"}));
+  EXPECT_EQ(range("0,0.3,0.1"), (Jobs{"0.0", "0.1", "0.2"}));
+  EXPECT_EQ(range("0,1,0.1"), (Jobs{"0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6",
+                                    "0.7000000000000001", "0.8", "0.9"}));
+  EXPECT_EQ(range("0.1,0.5,0.1"), (Jobs{"0.1", "0.2", "0.30000000000000004", "0.4"}));
+  EXPECT_EQ(range("1,0,-0.1"),
+            (Jobs{"1.0", "0.9", "0.8", "0.7", "0.6", "0.5", "0.39999999999999997", "0.3",
+                  "0.19999999999999996", "0.09999999999999995"}));
+  EXPECT_EQ(range("0,1e-13,1e-14"), (Jobs{"0.0", "1e-14", "2e-14", "3e-14", "4e-14", "5e-14",
+                                          "6e-14", "7e-14", "8e-14", "9e-14", "1e-13"}));
+  EXPECT_EQ(range("1,2,0.3"), (Jobs{"1.0", "1.3", "1.6", "1.9"}));
+  EXPECT_EQ(range("-1,1,0.35"),
+            (Jobs{"-1.0", "-0.65", "-0.30000000000000004", "0.04999999999999993",
+                  "0.3999999999999999", "0.7499999999999999"}));
+  EXPECT_EQ(range("1e15,2e15,2.5e14"), (Jobs{"1000000000000000.0", "1250000000000000.0",
+                                             "1500000000000000.0", "1750000000000000.0"}));
+  EXPECT_EQ(range("0,3.0"), (Jobs{"0.0", "1.0", "2.0"}));
+  EXPECT_NE(error_of([&] { range("0,inf"); }).find("must be finite"), std::string::npos);
+}
+
+// A user's own primary config that selects no launcher: `-m` runs its jobs with launcher=local,
+// one at a time (Hydra's basic launcher), in product order, each composing its own group option.
+TEST(HydraSweeps, AMultirunWithoutALauncherRunsLocally) {
+  const std::string dir =
+      tree("no_launcher", {{"conf/config.yaml", "defaults:\n  - db: mysql\n  - _self_\nx: 1\n"},
+                           {"conf/db/mysql.yaml", "driver: mysql\n"},
+                           {"conf/task/toy.yaml", "_target_: toy\na: 0\n"},
+                           {"conf/db/postgresql.yaml", "driver: postgresql\n"}});
+  std::string output;
+  const int rc = motlab::test::run_command(
+      "cd " + dir + " && " + motlab::test::motlab_executable() + " run -m --config-dir " + dir +
+          "/conf +task=toy 'task.a=range(1,3)' db=mysql,postgresql +sweep.dir=" + dir + "/sweep",
+      &output);
+  ASSERT_EQ(rc, 0) << output;
+  EXPECT_NE(output.find("the config selects no launcher: launcher=local"), std::string::npos)
+      << output;
+  const std::string sweep = dir + "/sweep";
+  const Config multirun = Config::from_yaml_file(sweep + "/multirun.yaml");
+  EXPECT_EQ(multirun.get<std::string>("launcher._target_"), "local");
+  EXPECT_EQ(multirun.get<int64_t>("launcher.jobs"), 1);
+  const std::vector<std::pair<int64_t, std::string>> expected{
+      {1, "mysql"}, {1, "postgresql"}, {2, "mysql"}, {2, "postgresql"}};
+  ASSERT_EQ(multirun["jobs"].size(), expected.size());
+  for (size_t k = 0; k < expected.size(); ++k) {
+    const Config job =
+        Config::from_yaml_file(sweep + "/" + std::to_string(k) + "/config_resolved.yaml");
+    EXPECT_EQ(job.get<int64_t>("task.a"), expected[k].first) << k;
+    EXPECT_EQ(job.get<std::string>("db.driver"), expected[k].second) << k;
+    EXPECT_EQ(multirun["jobs"].at(k).get<std::string>("status"), "ok") << k;
+  }
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ namespace {
 void write_dataset(const std::string& root) { motlab::test::write_tiny_dataset(root); }
 
 motlab::data::CheckReport check(const std::string& root) {
-  motlab::data::CheckOptions options;
+  motlab::data::CheckSettings options;
   options.layout.root = root;
   return motlab::data::check_dataset(options);
 }

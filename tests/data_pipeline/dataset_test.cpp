@@ -9,12 +9,12 @@
 #include "tests/support/paths.h"
 #include "tests/support/tiny_dataset.h"
 
-using motlab::data::DatasetOptions;
+using motlab::data::DatasetSettings;
 using motlab::data::MotionTextDataset;
 
 namespace {
-DatasetOptions options_for(const std::string& root, const std::string& split) {
-  DatasetOptions options;
+DatasetSettings options_for(const std::string& root, const std::string& split) {
+  DatasetSettings options;
   options.layout.root = root;
   options.split = split;
   return options;
@@ -41,7 +41,7 @@ TEST(Dataset, LengthFilterAndSubSegments) {
   motlab::test::write_tiny_dataset(root);
   // 000002 (70 frames): the 0.5-2.0 s segment is frames 10..40 = 30 frames < 40: filtered in
   // train, so only the whole-motion caption remains usable.
-  DatasetOptions options = options_for(root, "train");
+  DatasetSettings options = options_for(root, "train");
   options.sample_caption = true;
   MotionTextDataset train(options);
   std::mt19937_64 rng(1);
@@ -97,7 +97,7 @@ TEST(BatchLoader, DeterministicPerSeedAndEpoch) {
   const std::string root = motlab::test::temp_dir("loader");
   motlab::test::write_tiny_dataset(root);
   motlab::write_file_atomic(root + "/train.txt", "000001\nM000001\n000002\n000003\n000004\n");
-  DatasetOptions options = options_for(root, "train");
+  DatasetSettings options = options_for(root, "train");
   options.sample_caption = true;
   options.min_frames = 10;
   MotionTextDataset train(options);

@@ -22,8 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace motlab;
 
-synth::SynthOptions small_options(int threads) {
-  synth::SynthOptions o;
+synth::SynthSettings small_options(int threads) {
+  synth::SynthSettings o;
   o.motions = 24;
   o.seed = 7;
   o.threads = threads;
@@ -38,7 +38,7 @@ std::string generated(const std::string& name, int threads) {
 
 TEST(Synth, SmallDatasetPassesTheChecker) {
   const std::string dir = generated("synth_check", 2);
-  data::CheckOptions options;
+  data::CheckSettings options;
   options.layout.root = dir;
   options.layout.text_dir = "texts_ko";
   const auto report = data::check_dataset(options);
@@ -58,7 +58,7 @@ TEST(Synth, DeterministicPerSeedAndIndependentOfThreads) {
     ASSERT_TRUE(file_exists(b + "/" + relative)) << relative;
     EXPECT_EQ(read_file(entry.path().string()), read_file(b + "/" + relative)) << relative;
   }
-  synth::SynthOptions other = small_options(2);
+  synth::SynthSettings other = small_options(2);
   other.seed = 8;
   const std::string c = test::temp_dir("synth_det_c") + "/data";
   synth::generate_synth_dataset(c, other, true);
@@ -156,7 +156,7 @@ TEST(Synth, RefusesANonEmptyFolderAndBadOptions) {
   EXPECT_THROW(synth::generate_synth_dataset(dir, small_options(1)), Error);
   EXPECT_EQ(read_file(dir + "/keep.txt"), "user data\n");  // nothing lost
   EXPECT_THROW(synth::ensure_synth_dataset(dir, small_options(1)), Error);
-  synth::SynthOptions bad = small_options(1);
+  synth::SynthSettings bad = small_options(1);
   bad.languages = {"fr"};
   EXPECT_THROW(synth::generate_synth_dataset(test::temp_dir("synth_bad") + "/d", bad), Error);
 }

@@ -339,7 +339,7 @@ TEST(WeightLoading, MapsNamesAndReportsShapes) {
                     {"head.bias", torch::zeros({10})},
                     {"pooler.dense.weight", torch::zeros({2, 2})}});
   TinyImpl model;
-  WeightLoadOptions options;
+  WeightLoadSettings options;
   options.strip_prefixes = {"distilbert."};
   options.allow_unexpected = {"pooler."};
   WeightLoadReport report = load_weights(model, Checkpoint::open(dir), options);
@@ -350,7 +350,7 @@ TEST(WeightLoading, MapsNamesAndReportsShapes) {
   EXPECT_EQ(report.ignored, (std::vector<std::string>{"pooler.dense.weight"}));
   EXPECT_EQ(report.missing_allowed, (std::vector<std::string>{"position_ids"}));
 
-  auto message = [&](std::map<std::string, torch::Tensor> tensors, WeightLoadOptions o) {
+  auto message = [&](std::map<std::string, torch::Tensor> tensors, WeightLoadSettings o) {
     try {
       TinyImpl m;
       load_weights(m, tensors, o, "dict.safetensors");
@@ -379,7 +379,7 @@ TEST(WeightLoading, MapsNamesAndReportsShapes) {
   extra["vocab_projector.bias"] = torch::zeros({3});
   m = message(extra, {});
   EXPECT_NE(m.find("unexpected tensor 'vocab_projector.bias' (shape [3]"), std::string::npos) << m;
-  WeightLoadOptions allow;
+  WeightLoadSettings allow;
   allow.allow_unexpected = {"vocab_"};
   EXPECT_NE(message(extra, allow), "loaded");  // "vocab_" is an exact name, not a prefix
   allow.allow_unexpected = {"*vocab_*"};
@@ -387,7 +387,7 @@ TEST(WeightLoading, MapsNamesAndReportsShapes) {
   // Tied weights: the head reuses the embedding when the checkpoint lacks it.
   auto untied = full;
   untied.erase("head.weight");
-  WeightLoadOptions tied;
+  WeightLoadSettings tied;
   tied.tied = {{"head.weight", "embed.weight"}};
   EXPECT_EQ(message(untied, tied), "loaded");
 }

@@ -1,6 +1,7 @@
 // A plugin built by the tests (CMakeLists.txt, MOTLAB_BUILD_TESTS): one loss registered under
 // MOTLAB_PROBE_KEY. Variants: the plain one (key plugin_probe, with a config folder), one that
 // registers a built-in key again (a clash), and one stamped with other versions (refused).
+#include "framework/config/settings.h"
 #include "framework/model/interfaces.h"
 
 #ifndef MOTLAB_PROBE_KEY
@@ -9,6 +10,15 @@
 
 namespace motlab {
 namespace {
+struct ProbeLossSettings {
+  double scale = 2.0;
+};
+
+SettingsSchema<ProbeLossSettings> probe_loss_settings() {
+  using S = ProbeLossSettings;
+  return SettingsSchema<S>().option("scale", &S::scale, "factor of the squared distance");
+}
+
 class ProbeLoss : public Loss {
  public:
   explicit ProbeLoss(double scale) : scale_(scale) {}
@@ -25,8 +35,8 @@ class ProbeLoss : public Loss {
 }  // namespace
 
 MOTLAB_REGISTER(loss_family, MOTLAB_PROBE_KEY, "squared distance (a test plugin's loss)",
-                OptionSchema().option<double>("scale", 2.0, "factor of the squared distance"),
+                probe_loss_settings().options(),
                 [](const Options& o, const BuildContext&) -> std::shared_ptr<Loss> {
-                  return std::make_shared<ProbeLoss>(o.get<double>("scale"));
+                  return std::make_shared<ProbeLoss>(probe_loss_settings().read(o).scale);
                 });
 }  // namespace motlab

@@ -11,7 +11,7 @@ namespace motlab::test {
 nn::Qwen2Config write_tiny_qwen2_folder(const std::string& dir,
                                         const std::vector<std::string>& corpus,
                                         nn::Qwen2Config config, uint64_t seed) {
-  text::BpeTrainingOptions bpe;
+  text::BpeTrainingSettings bpe;
   bpe.vocab_size = 300;
   text::train_byte_level_bpe(corpus, dir, bpe);
   const auto tokenizer = text::load_tokenizer(dir);

@@ -259,7 +259,7 @@ TEST(BpeReference, TrainedTokenizerMatchesReference) {
   std::vector<std::string> corpus = motlab::test::korean_captions(2000, 99);
   const auto kitml = kitml_captions();
   corpus.insert(corpus.end(), kitml.begin(), kitml.end());
-  motlab::text::BpeTrainingOptions options;
+  motlab::text::BpeTrainingSettings options;
   options.vocab_size = 2000;
   motlab::text::train_byte_level_bpe(corpus, dir, options);
   auto tokenizer = motlab::text::load_tokenizer(dir);

@@ -7,7 +7,7 @@
 TEST(CharNgrams, CodePointsAndCounts) {
   EXPECT_EQ(motlab::text::code_points("가a"), (std::vector<char32_t>{0xAC00, 'a'}));
   EXPECT_EQ(motlab::text::code_points("\xff"), (std::vector<char32_t>{0xfffd}));
-  motlab::text::NgramOptions options;
+  motlab::text::NgramSettings options;
   options.max_n = 1;
   // " ab " has 4 unigrams.
   EXPECT_FLOAT_EQ(motlab::text::ngram_counts({"ab"}, options).sum().item<float>(), 4.0f);
@@ -32,7 +32,7 @@ TEST(Tfidf, CompactEmbeddingGivesTheCosinesOfTheFullBucketMatrix) {
   auto similarity = motlab::text_similarity_family().build(
       motlab::Config::from_yaml_string("{_target_: tfidf, buckets: 4096}"), motlab::BuildContext{});
   const torch::Tensor e = similarity->embed(sentences);
-  motlab::text::NgramOptions options;
+  motlab::text::NgramSettings options;
   options.buckets = 4096;
   const torch::Tensor counts = motlab::text::ngram_counts(sentences, options).to(torch::kDouble);
   EXPECT_EQ(e.size(0), 5);

@@ -72,7 +72,7 @@ std::vector<std::string> kobert_check_corpus() {
 
 TEST(KoBert, SpecCheckCaseWithSelfTrainedModel) {
   const std::string dir = motlab::test::temp_dir("kobert_check");
-  SentencePieceOptions options;
+  SentencePieceSettings options;
   options.vocab_size = 500;
   options.character_coverage = 1.0;
   train_sentencepiece(kobert_check_corpus(), dir + "/tokenizer_78b3253a26.model", options);
@@ -127,7 +127,7 @@ TEST(KoBert, DigitCommaFixAndBuilderLayout) {
   const std::string dir = motlab::test::temp_dir("kobert_builder");
   std::vector<std::string> corpus = motlab::test::korean_captions(2000, 5);
   for (int i = 0; i < 200; ++i) corpus.push_back("가격은 " + std::to_string(i) + "3,000원 입니다.");
-  SentencePieceOptions options;
+  SentencePieceSettings options;
   options.vocab_size = 400;
   options.user_defined_symbols = {"3,"};  // forces a digit+comma piece
   const int64_t size = build_kobert_style_tokenizer(corpus, dir, options);
@@ -187,7 +187,7 @@ TEST(XlmRoberta, FairseqIdsWithSelfTrainedModel) {
 TEST(BpeTrainer, TrainsLoadsAndRoundTrips) {
   const std::string dir = motlab::test::temp_dir("bpe_train");
   const auto corpus = motlab::test::korean_captions(3000, 21);
-  BpeTrainingOptions options;
+  BpeTrainingSettings options;
   options.vocab_size = 800;
   const BpeTrainingResult result = train_byte_level_bpe(corpus, dir, options);
   EXPECT_EQ(result.vocab_size, 256 + result.merges + 3);

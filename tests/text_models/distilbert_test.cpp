@@ -45,7 +45,7 @@ TEST(DistilBert, MaskedLmFolderLoadsIntoTheEncoder) {
   const std::string dir = test::temp_dir("distilbert_folder");
   io::save_safetensors(dir + "/model.safetensors", mlm->hf_state());
   io::HfConfig::from_json(tiny().to_json(), dir + "/config.json").save(dir + "/config.json");
-  auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+  auto backbone = load_hf_backbone({dir, "float32", torch::kCPU});
   EXPECT_EQ(backbone->hidden_size(), 32);
   torch::NoGradGuard no_grad;
   torch::Tensor input = torch::tensor({{2, 11, 12, 3}}), mask = torch::ones({1, 4});
@@ -63,7 +63,7 @@ TEST(DistilBert, MaskedLmFolderLoadsIntoTheEncoder) {
               state.end());
   io::save_safetensors(dir + "/model.safetensors", state);
   try {
-    load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+    load_hf_backbone({dir, "float32", torch::kCPU});
     FAIL() << "a missing tensor was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("transformer.layer.1.ffn.lin2.weight"), std::string::npos)

@@ -38,7 +38,7 @@ TEST(Qwen2Greedy, CachedDecodingEqualsArgmaxOverFullReencoding) {
     nn::Qwen2ForCausalLM model(tiny_config(97));
     model->eval();
     const std::vector<int64_t> prompt{5, 17, 3, 88, 41, 9, 60, 2, 33};
-    nn::GreedyOptions options;
+    nn::GreedySettings options;
     options.max_new_tokens = 24;
     const auto cached = nn::greedy_generate(model, prompt, options);
     const auto reference = nn::greedy_generate_uncached(model, prompt, options);
@@ -52,18 +52,18 @@ TEST(Qwen2Greedy, StopsBeforeAStopIdAndAfterMaxNewTokens) {
   nn::Qwen2ForCausalLM model(tiny_config(97));
   model->eval();
   const std::vector<int64_t> prompt{11, 12, 13, 14};
-  nn::GreedyOptions open;
+  nn::GreedySettings open;
   open.max_new_tokens = 20;
   const auto reference = nn::greedy_generate_uncached(model, prompt, open);
   ASSERT_EQ(reference.size(), 20u);
   // Stop at the token generated 6th: output ends right before its first occurrence.
-  nn::GreedyOptions stop = open;
+  nn::GreedySettings stop = open;
   stop.stop_ids = {reference[5]};
   const size_t first = static_cast<size_t>(
       std::find(reference.begin(), reference.end(), reference[5]) - reference.begin());
   EXPECT_EQ(nn::greedy_generate(model, prompt, stop),
             std::vector<int64_t>(reference.begin(), reference.begin() + static_cast<long>(first)));
-  nn::GreedyOptions short_run = open;
+  nn::GreedySettings short_run = open;
   short_run.max_new_tokens = 7;
   EXPECT_EQ(nn::greedy_generate(model, prompt, short_run),
             std::vector<int64_t>(reference.begin(), reference.begin() + 7));

@@ -107,7 +107,7 @@ TEST(Qwen2, HuggingFaceFolderRoundTripsAndBadTensorsAreNamed) {
   const std::string dir = test::temp_dir("qwen2_folder");
   io::save_safetensors(dir + "/model.safetensors", model->hf_state());
   io::HfConfig::from_json(config.to_json(), dir + "/config.json").save(dir + "/config.json");
-  auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+  auto backbone = load_hf_backbone({dir, "float32", torch::kCPU});
   EXPECT_EQ(backbone->model_type(), "qwen2");
   torch::NoGradGuard no_grad;
   torch::Tensor input = torch::tensor({{1, 2, 3, 4}});
@@ -120,7 +120,7 @@ TEST(Qwen2, HuggingFaceFolderRoundTripsAndBadTensorsAreNamed) {
     if (name == "model.layers.1.self_attn.k_proj.weight") tensor = torch::zeros({8, 48});
   io::save_safetensors(dir + "/model.safetensors", state);
   try {
-    load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+    load_hf_backbone({dir, "float32", torch::kCPU});
     FAIL() << "a mis-shaped tensor was accepted";
   } catch (const Error& e) {
     const std::string what = e.what();
@@ -140,7 +140,7 @@ TEST(Lora, StartsAsANoOpMergesExactlyAndRoundTripsInPeftLayout) {
     torch::NoGradGuard no_grad;
     base = model->forward(input);
   }
-  nn::LoraOptions options;
+  nn::LoraSettings options;
   options.r = 4;
   options.alpha = 8;
   options.target_modules = {"q_proj", "v_proj", "down_proj"};
@@ -202,7 +202,7 @@ TEST(Lora, StartsAsANoOpMergesExactlyAndRoundTripsInPeftLayout) {
 TEST(Qwen2, InferencePathEqualsTrainingPathWithAdapters) {
   torch::manual_seed(6);
   nn::Qwen2ForCausalLM model(tiny_config());
-  nn::LoraOptions options;
+  nn::LoraSettings options;
   options.r = 4;
   options.alpha = 8;
   options.target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
@@ -270,7 +270,7 @@ TEST(Qwen2, InferencePathEqualsTrainingPathWithAdapters) {
 TEST(Qwen2, InferencePathFollowsAModuleCastAfterItsFirstUse) {
   torch::manual_seed(8);
   nn::Qwen2ForCausalLM model(tiny_config());
-  nn::LoraOptions options;
+  nn::LoraSettings options;
   options.r = 2;
   options.target_modules = {"q_proj", "v_proj", "gate_proj"};
   nn::add_lora_adapters(*model, options);

@@ -127,7 +127,7 @@ TEST(XlmRoberta, LoadedFolderEqualsThePlainTensorReference) {
     with_pooler["pooler.dense.weight"] = torch::randn({32, 32});
     with_pooler["pooler.dense.bias"] = torch::randn({32});
     write_folder(dir, config, with_pooler, prefix);
-    auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+    auto backbone = load_hf_backbone({dir, "float32", torch::kCPU});
     EXPECT_EQ(backbone->model_type(), "xlm-roberta");
     EXPECT_EQ(backbone->hidden_size(), 32);
     torch::NoGradGuard no_grad;
@@ -150,7 +150,7 @@ TEST(XlmRoberta, MissingOrMisShapedTensorsAreNamed) {
   state["encoder.layer.0.attention.self.key.bias"] = torch::zeros({31});
   write_folder(dir, config, state);
   try {
-    load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+    load_hf_backbone({dir, "float32", torch::kCPU});
     FAIL() << "a broken checkpoint was accepted";
   } catch (const Error& e) {
     const std::string what = e.what();
@@ -161,7 +161,7 @@ TEST(XlmRoberta, MissingOrMisShapedTensorsAreNamed) {
   }
   // A max_position_embeddings too small for the input is an error, not an index crash.
   write_folder(dir, config, random_state(config, 4));
-  auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+  auto backbone = load_hf_backbone({dir, "float32", torch::kCPU});
   torch::Tensor long_ids = torch::full({1, 45}, 7, torch::kLong);
   EXPECT_THROW(backbone->last_hidden_state(long_ids, torch::ones_like(long_ids)), Error);
 }
@@ -191,7 +191,7 @@ TEST(E5Similarity, MeanPooledQueryPrefixedUnitEmbeddingsInInputOrder) {
   EXPECT_LT((got[0] - got[3]).abs().max().item<double>(), 1e-6);  // same sentence, other batch
   // Each row is the mean of "<s> query: x </s>" hidden states alone (no padding), normalised.
   auto tokenizer = text::load_tokenizer(dir);
-  auto backbone = load_hf_backbone({dir, torch::kCPU, torch::kFloat});
+  auto backbone = load_hf_backbone({dir, "float32", torch::kCPU});
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < sentences.size(); ++i) {
     std::vector<int64_t> ids = tokenizer->encode_framed("query: " + sentences[i]).ids;

@@ -37,7 +37,7 @@ std::vector<std::string> captions_of(int rank) {
 
 // One rank's side of the test (runs inside the copies the test starts).
 void run_worker() {
-  motlab::dist::GroupOptions options;
+  motlab::dist::GroupSettings options;
   options.backend = "gloo";
   options.timeout_s = 60;
   motlab::dist::initialize(motlab::dist::placement_from_environment(), options, torch::kCPU);

@@ -87,7 +87,7 @@ TEST(CudaVariants, Qwen2InferencePathOnCudaMatchesCpu) {
   REQUIRE_CUDA();
   torch::manual_seed(3);
   nn::Qwen2ForCausalLM model(small_qwen2(120));
-  nn::LoraOptions lora;
+  nn::LoraSettings lora;
   lora.r = 4;
   lora.alpha = 8;
   nn::add_lora_adapters(*model, lora);
@@ -170,7 +170,7 @@ TEST(CudaVariants, ForeachAdamWOnCudaFollowsAdamW) {
 TEST(CudaVariants, ActorEncoderOnCudaMatchesCpu) {
   REQUIRE_CUDA();
   torch::manual_seed(4);
-  nn::ActorOptions options;
+  nn::ActorSettings options;
   options.nfeats = 12;
   options.latent_dim = 32;
   options.ff_size = 64;

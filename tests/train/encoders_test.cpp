@@ -9,13 +9,13 @@
 using motlab::nn::parameter_count;
 
 TEST(ActorEncoder, ParameterCountsMatchTmr) {
-  motlab::nn::ActorOptions motion;  // 263 -> 256, 6 layers, 4 heads, ff 1024
+  motlab::nn::ActorSettings motion;  // 263 -> 256, 6 layers, 4 heads, ff 1024
   motlab::nn::ActorStyleEncoder motion_encoder(motion);
   EXPECT_EQ(parameter_count(*motion_encoder), 4806656);
-  motlab::nn::ActorOptions text = motion;
+  motlab::nn::ActorSettings text = motion;
   text.nfeats = 768;
   EXPECT_EQ(parameter_count(*motlab::nn::ActorStyleEncoder(text)), 4935936);
-  motlab::nn::ActorOptions one_layer = motion;
+  motlab::nn::ActorSettings one_layer = motion;
   one_layer.num_layers = 1;
   // One encoder layer = 789,760; the rest is the input Linear (67,584) and 2 tokens (512).
   EXPECT_EQ(parameter_count(*motlab::nn::ActorStyleEncoder(one_layer)), 789760 + 67584 + 512);
@@ -24,7 +24,7 @@ TEST(ActorEncoder, ParameterCountsMatchTmr) {
 
 TEST(ActorEncoder, PaddingDoesNotChangeTheEmbedding) {
   torch::manual_seed(0);
-  motlab::nn::ActorOptions small;
+  motlab::nn::ActorSettings small;
   small.nfeats = 12;
   small.latent_dim = 16;
   small.ff_size = 32;
@@ -51,7 +51,7 @@ TEST(ActorEncoder, PaddingDoesNotChangeTheEmbedding) {
 }
 
 TEST(ConvEncoder, ParameterCountMatchesT2mGpt) {
-  motlab::nn::ConvEncoderOptions options;  // HumanML3D defaults: down_t 2, depth 3, width 512
+  motlab::nn::ConvEncoderSettings options;  // HumanML3D defaults: down_t 2, depth 3, width 512
   motlab::nn::ConvMotionEncoder encoder(options);
   EXPECT_EQ(parameter_count(*encoder), 9587200);
   torch::NoGradGuard no_grad;

@@ -43,7 +43,7 @@ TEST(FusedEncoder, FrozenEncodersTrainableFusionShapesAndPadding) {
                        "latent_dim: 8}");
   auto fused = motlab::motion_encoder_family().build(
       Config::from_yaml_string("{_target_: fused, tmr_run: " + tmr_dir + ", cnn_run: " + cnn_dir +
-                               ", nfeats: 12, attention_dim: 8, num_heads: 2, latent_dim: 10}"),
+                               ", attention_dim: 8, num_heads: 2, latent_dim: 10}"),
       motlab::BuildContext{});
   EXPECT_EQ(fused->embedding_dim(), 10);
   // Trainable: query 16->8, key 24->8, value 24->8, projection (16+8)->10.

@@ -7,10 +7,10 @@
 #include "framework/train/schedule.h"
 
 using motlab::train::lr_factor;
-using motlab::train::ScheduleOptions;
+using motlab::train::ScheduleSettings;
 
 TEST(Schedule, ConstantWithWarmup) {
-  ScheduleOptions s;
+  ScheduleSettings s;
   s.warmup_steps = 4;
   EXPECT_DOUBLE_EQ(lr_factor(s, 0), 0.25);
   EXPECT_DOUBLE_EQ(lr_factor(s, 1), 0.5);
@@ -22,7 +22,7 @@ TEST(Schedule, ConstantWithWarmup) {
 }
 
 TEST(Schedule, CosineWithWarmupAndFloor) {
-  ScheduleOptions s;
+  ScheduleSettings s;
   s.kind = "cosine";
   s.warmup_steps = 2;
   s.total_steps = 12;  // 10 decay steps after warm-up
@@ -39,7 +39,7 @@ TEST(Schedule, CosineWithWarmupAndFloor) {
 }
 
 TEST(Schedule, RejectsUnknownKind) {
-  ScheduleOptions s;
+  ScheduleSettings s;
   s.kind = "linear";
   EXPECT_THROW(motlab::train::validate(s, "trainer"), motlab::Error);
   s.kind = "cosine";

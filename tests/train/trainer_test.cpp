@@ -85,7 +85,7 @@ struct Fixture {
     sizes.val = 16;
     sizes.test = 8;
     motlab::test::write_retrieval_dataset(root, sizes);
-    motlab::data::DatasetOptions o;
+    motlab::data::DatasetSettings o;
     o.layout.root = root;
     o.layout.text_dir = "texts_ko";
     o.split = "train";
@@ -120,13 +120,13 @@ motlab::train::RetrievalModel small_model(int interrupt_after = 0) {
   return m;
 }
 
-motlab::train::TrainerOptions small_options(const std::string& dir) {
-  motlab::train::TrainerOptions o;
+motlab::train::TrainerSettings small_options(const std::string& dir) {
+  motlab::train::TrainerSettings o;
   o.epochs = 2;
   o.batch_size = 8;  // 5 batches per epoch
   o.lr = 1e-3;
-  o.schedule.kind = "cosine";
-  o.schedule.warmup_steps = 2;
+  o.schedule = "cosine";
+  o.warmup_steps = 2;
   o.grad_clip = 1.0;
   o.accumulate = 1;
   o.dir = dir;
@@ -195,16 +195,16 @@ TEST(Trainer, ResumeAfterMidEpochInterruptEqualsUninterruptedRun) {
 }
 
 TEST(Trainer, ReadsOptionsAndRejectsBadOnes) {
-  auto o = motlab::train::trainer_options_from(Config::from_yaml_string(
+  auto o = motlab::train::read_trainer_settings(Config::from_yaml_string(
       "{epochs: 3, lr: 0.01, schedule: cosine, warmup_steps: 5, grad_clip: 1.0, accumulate: 2}"));
   EXPECT_EQ(o.epochs, 3);
-  EXPECT_EQ(o.schedule.kind, "cosine");
+  EXPECT_EQ(o.schedule, "cosine");
   EXPECT_EQ(o.accumulate, 2);
-  EXPECT_THROW(motlab::train::trainer_options_from(Config::from_yaml_string("{epoch: 3}")),
+  EXPECT_THROW(motlab::train::read_trainer_settings(Config::from_yaml_string("{epoch: 3}")),
                motlab::Error);
-  EXPECT_THROW(motlab::train::trainer_options_from(Config::from_yaml_string("{schedule: step}")),
+  EXPECT_THROW(motlab::train::read_trainer_settings(Config::from_yaml_string("{schedule: step}")),
                motlab::Error);
-  EXPECT_THROW(motlab::train::trainer_options_from(Config::from_yaml_string("{accumulate: 0}")),
+  EXPECT_THROW(motlab::train::read_trainer_settings(Config::from_yaml_string("{accumulate: 0}")),
                motlab::Error);
 }
 

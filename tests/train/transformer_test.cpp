@@ -8,10 +8,10 @@
 
 namespace {
 
-using motlab::nn::TransformerLayerOptions;
+using motlab::nn::TransformerLayerSettings;
 
-TransformerLayerOptions small_options() {
-  TransformerLayerOptions o;
+TransformerLayerSettings small_options() {
+  TransformerLayerSettings o;
   o.d_model = 16;
   o.num_heads = 4;
   o.dim_feedforward = 32;

@@ -65,7 +65,7 @@ const ActionSpec* sample_action(Rng& rng, Posture posture, const std::string& pr
 
 }  // namespace
 
-std::string SynthOptions::to_json() const {
+std::string SynthSettings::to_json() const {
   nlohmann::ordered_json j;
   j["generator"] = kGeneratorVersion;
   j["motions"] = motions;
@@ -80,39 +80,24 @@ std::string SynthOptions::to_json() const {
   return j.dump(2);
 }
 
-OptionSchema synth_option_schema() {
-  const SynthOptions d;
-  return OptionSchema()
-      .option<int64_t>("motions", d.motions, "original motions (mirrored M<id> copies double them)")
-      .option<int64_t>("seed", static_cast<int64_t>(d.seed), "generator seed")
-      .option<bool>("mirror", d.mirror, "add HumanML3D's left-right mirrored copies")
-      .option<std::vector<std::string>>("languages", d.languages,
-                                        "caption languages: ko -> texts_ko/, en -> texts/")
-      .option<int64_t>("min_frames", d.min_frames, "shortest motion in feature frames")
-      .option<int64_t>("max_frames", d.max_frames, "longest motion in feature frames")
-      .option<double>("train_share", d.train_share, "share of motions in the train split")
-      .option<double>("val_share", d.val_share, "share in val (test gets the rest)")
-      .option<std::string>("std_mode", d.std_mode,
-                           "group: HumanML3D's grouped Std.npy | per_dim: TMR's raw std")
-      .option<int64_t>("threads", d.threads,
-                       "generator threads, 0 = all (files do not depend on it)");
-}
-
-SynthOptions read_synth_options(const Options& o) {
-  SynthOptions s;
-  s.motions = o.get<int64_t>("motions");
-  const int64_t seed = o.get<int64_t>("seed");
-  MOTLAB_CHECK(seed >= 0, o.describe("seed"), ": the seed must be >= 0, got ", seed);
-  s.seed = static_cast<uint64_t>(seed);
-  s.mirror = o.get<bool>("mirror");
-  s.languages = o.get<std::vector<std::string>>("languages");
-  s.min_frames = o.get<int64_t>("min_frames");
-  s.max_frames = o.get<int64_t>("max_frames");
-  s.train_share = o.get<double>("train_share");
-  s.val_share = o.get<double>("val_share");
-  s.std_mode = o.get<std::string>("std_mode");
-  s.threads = static_cast<int>(o.get<int64_t>("threads"));
-  return s;
+const SettingsSchema<SynthSettings>& synth_settings() {
+  using S = SynthSettings;
+  static const auto schema =
+      SettingsSchema<S>()
+          .option("motions", &S::motions, "original motions (mirrored M<id> copies double them)",
+                  above(0))
+          .option("seed", &S::seed, "generator seed", at_least(0))
+          .option("mirror", &S::mirror, "add HumanML3D's left-right mirrored copies")
+          .option("languages", &S::languages, "caption languages: ko -> texts_ko/, en -> texts/")
+          .option("min_frames", &S::min_frames, "shortest motion in feature frames")
+          .option("max_frames", &S::max_frames, "longest motion in feature frames")
+          .option("train_share", &S::train_share, "share of motions in the train split")
+          .option("val_share", &S::val_share, "share in val (test gets the rest)")
+          .choice("std_mode", &S::std_mode, {"group", "per_dim"},
+                  "group: HumanML3D's grouped Std.npy | per_dim: TMR's raw std")
+          .option("threads", &S::threads, "generator threads, 0 = all (files do not depend on it)",
+                  at_least(0));
+  return schema;
 }
 
 torch::Tensor animate_sequence(const std::vector<Action>& sequence, double lead_in, double lead_out,
@@ -170,7 +155,7 @@ torch::Tensor animate_sequence(const std::vector<Action>& sequence, double lead_
   return joints;
 }
 
-SynthMotion make_motion(uint64_t seed, int64_t index, const SynthOptions& options) {
+SynthMotion make_motion(uint64_t seed, int64_t index, const SynthSettings& options) {
   Rng rng = stream(seed, kMotionStream, static_cast<uint64_t>(index));
   const int count = 1 + static_cast<int>(rng.weighted({0.3, 0.32, 0.23, 0.15}));
   SynthMotion motion;
@@ -242,7 +227,7 @@ std::vector<Caption> draw_captions(const std::vector<Action>& sequence, int coun
 
 void write_motion(const std::string& root, const std::string& id, const torch::Tensor& raw_joints,
                   const std::vector<Action>& sequence, int captions, uint64_t seed, int64_t index,
-                  const SynthOptions& options, MotionStats* stats) {
+                  const SynthSettings& options, MotionStats* stats) {
   torch::Tensor features = features::joints_to_features(raw_joints);
   torch::Tensor joints = features::recover_from_ric(features);
   npy::save(root + "/new_joint_vecs/" + id + ".npy", features);
@@ -271,7 +256,7 @@ void write_split(const std::string& path, std::vector<std::string> ids) {
 
 }  // namespace
 
-SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& options,
+SynthReport generate_synth_dataset(const std::string& dir, const SynthSettings& options,
                                    bool overwrite) {
   MOTLAB_CHECK(options.motions >= 1, "data synth: motions must be >= 1, got ", options.motions);
   MOTLAB_CHECK(options.min_frames >= 2 && options.max_frames >= options.min_frames + 20,
@@ -336,8 +321,8 @@ SynthReport generate_synth_dataset(const std::string& dir, const SynthOptions& o
       }
     }
   };
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options.threads > 0 ? static_cast<int>(options.threads)
+                                    : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 16);
   std::vector<std::thread> pool;
   for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
@@ -423,7 +408,7 @@ class DirectoryLock {
 };
 }  // namespace
 
-bool ensure_synth_dataset(const std::string& dir, const SynthOptions& options) {
+bool ensure_synth_dataset(const std::string& dir, const SynthSettings& options) {
   DirectoryLock lock(dir);
   const std::string info = dir + "/synth_info.json";
   if (file_exists(info)) {

@@ -36,7 +36,7 @@ std::string fmt(double v) {
 }  // namespace
 
 std::string render_svg(const torch::Tensor& joints_in, const std::vector<std::string>& title_lines,
-                       const RenderOptions& options) {
+                       const RenderSettings& options) {
   MOTLAB_CHECK(joints_in.dim() == 3 && joints_in.size(1) == 22 && joints_in.size(2) == 3,
                "render: expected joints [T, 22, 3], got ", joints_in.sizes());
   MOTLAB_CHECK(options.frames >= 1, "render: frames must be >= 1");
@@ -74,8 +74,9 @@ std::string render_svg(const torch::Tensor& joints_in, const std::vector<std::st
     return "#222";
   };
   for (int p = 0; p < options.frames; ++p) {
-    const int64_t t =
-        options.frames == 1 ? 0 : std::lround(static_cast<double>(p) * (T - 1) / (options.frames - 1));
+    const int64_t t = options.frames == 1
+                          ? 0
+                          : std::lround(static_cast<double>(p) * (T - 1) / (options.frames - 1));
     const double ox = p * panel + panel / 2.0, oy = title_height + panel * 0.92;
     const double rx = J[t][0][0], rz = J[t][0][2];  // the panel follows the root
     auto to_screen = [&](double x, double y, double z) {
@@ -104,7 +105,8 @@ std::string render_svg(const torch::Tensor& joints_in, const std::vector<std::st
       path += fmt(sx) + "," + fmt(sy2) + " ";
     }
     if (!path.empty())
-      svg += "<polyline points=\"" + path + "\" fill=\"none\" stroke=\"#9a9\" stroke-width=\"1.5\"/>\n";
+      svg += "<polyline points=\"" + path +
+             "\" fill=\"none\" stroke=\"#9a9\" stroke-width=\"1.5\"/>\n";
     // Bones, far ones first.
     std::vector<int> order;
     for (int j = 1; j < 22; ++j) order.push_back(j);
@@ -117,10 +119,12 @@ std::string render_svg(const torch::Tensor& joints_in, const std::vector<std::st
       auto [x1, y1] = to_screen(J[t][parents[j]][0], J[t][parents[j]][1], J[t][parents[j]][2]);
       auto [x2, y2] = to_screen(J[t][j][0], J[t][j][1], J[t][j][2]);
       svg += "<line x1=\"" + fmt(x1) + "\" y1=\"" + fmt(y1) + "\" x2=\"" + fmt(x2) + "\" y2=\"" +
-             fmt(y2) + "\" stroke=\"" + color(j) + "\" stroke-width=\"3\" stroke-linecap=\"round\"/>\n";
+             fmt(y2) + "\" stroke=\"" + color(j) +
+             "\" stroke-width=\"3\" stroke-linecap=\"round\"/>\n";
     }
     auto [hx, hy] = to_screen(J[t][15][0], J[t][15][1], J[t][15][2]);
-    svg += "<circle cx=\"" + fmt(hx) + "\" cy=\"" + fmt(hy) + "\" r=\"7\" fill=\"white\" stroke=\"#222\" stroke-width=\"2\"/>\n";
+    svg += "<circle cx=\"" + fmt(hx) + "\" cy=\"" + fmt(hy) +
+           "\" r=\"7\" fill=\"white\" stroke=\"#222\" stroke-width=\"2\"/>\n";
     char label[32];
     std::snprintf(label, sizeof(label), "%.1f s", t / options.fps);
     svg += "<text x=\"" + fmt(p * panel + 6.0) + "\" y=\"" + std::to_string(height - 4) +

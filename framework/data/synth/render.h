@@ -9,7 +9,7 @@
 
 namespace motlab::synth {
 
-struct RenderOptions {
+struct RenderSettings {
   int frames = 8;         // panels
   double fps = 20.0;      // for the time labels
   double view_yaw = 0.6;  // radians about Y (0 = straight from the front, +Z)
@@ -19,6 +19,6 @@ struct RenderOptions {
 
 // joints [T, 22, 3] (metres, Y up) -> SVG document.
 std::string render_svg(const torch::Tensor& joints, const std::vector<std::string>& title_lines,
-                       const RenderOptions& options = {});
+                       const RenderSettings& options = {});
 
 }  // namespace motlab::synth

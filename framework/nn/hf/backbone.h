@@ -9,14 +9,16 @@
 #include <memory>
 #include <string>
 
+#include "framework/config/settings.h"
 #include "framework/registry/registry.h"
 
 namespace motlab {
 
-struct HfBackboneOptions {
+struct HfBackboneSettings {
   std::string model_dir;  // folder with config.json + *.safetensors (or *.safetensors.index.json)
+  std::string dtype = "float32";  // compute dtype of the weights: float32 | bfloat16 | float16
   torch::Device device = torch::kCPU;
-  torch::ScalarType dtype = torch::kFloat32;  // compute dtype of the weights
+  torch::ScalarType scalar_type() const;
 };
 
 class HfBackbone : public torch::nn::Module {
@@ -33,10 +35,12 @@ class HfBackbone : public torch::nn::Module {
 // Key = config.json `model_type` ("qwen2", "distilbert", "xlm-roberta", "bert"...). Every
 // architecture takes the same options (model_dir, dtype; the device comes from the context).
 MOTLAB_DECLARE_FAMILY(hf_backbone_family, HfBackbone)
-OptionSchema hf_backbone_option_schema();
-HfBackboneOptions read_hf_backbone_options(const Options& options, const BuildContext& ctx);
+// The options every architecture takes: model_dir (required) and dtype (float32 | bfloat16 |
+// float16); the device comes from the BuildContext.
+const SettingsSchema<HfBackboneSettings>& hf_backbone_settings();
+HfBackboneSettings read_hf_backbone_settings(const Options& options, const BuildContext& ctx);
 
 // Reads `<model_dir>/config.json`, builds the registered architecture and loads its weights.
-std::shared_ptr<HfBackbone> load_hf_backbone(const HfBackboneOptions& options);
+std::shared_ptr<HfBackbone> load_hf_backbone(const HfBackboneSettings& options);
 
 }  // namespace motlab

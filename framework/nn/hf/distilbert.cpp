@@ -118,7 +118,7 @@ std::vector<std::pair<std::string, torch::Tensor>> DistilBertForMaskedLmImpl::hf
 
 void load_distilbert(DistilBertImpl& model, const std::string& model_dir) {
   const io::Checkpoint checkpoint = io::Checkpoint::open(model_dir);
-  io::WeightLoadOptions options;
+  io::WeightLoadSettings options;
   options.strip_prefixes = {"distilbert."};
   options.allow_unexpected = {"vocab_transform.", "vocab_layer_norm.", "vocab_projector.",
                               "*position_ids*",   "pre_classifier.",   "classifier."};
@@ -129,11 +129,11 @@ namespace {
 
 class DistilBertBackbone : public HfBackbone {
  public:
-  explicit DistilBertBackbone(const HfBackboneOptions& options) {
+  explicit DistilBertBackbone(const HfBackboneSettings& options) {
     model_ = register_module(
         "distilbert", DistilBert(DistilBertConfig::from_hf(io::HfConfig::load(options.model_dir))));
     load_distilbert(*model_, options.model_dir);
-    model_->to(options.device, options.dtype);
+    model_->to(options.device, options.scalar_type());
     model_->eval();
   }
   torch::Tensor last_hidden_state(const torch::Tensor& input_ids,
@@ -150,9 +150,9 @@ class DistilBertBackbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "distilbert", "DistilBERT encoder (DistilKoBERT)",
-                hf_backbone_option_schema(),
+                hf_backbone_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
-                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
+                  const HfBackboneSettings options = read_hf_backbone_settings(o, ctx);
                   return std::make_shared<DistilBertBackbone>(options);
                 });
 

@@ -33,7 +33,7 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
   return y;
 }
 
-void LoraLinearImpl::add_adapter(const LoraOptions& options) {
+void LoraLinearImpl::add_adapter(const LoraSettings& options) {
   MOTLAB_CHECK(!has_adapter(), "LoRA: the module already has an adapter");
   MOTLAB_CHECK(options.r > 0, "LoRA: r must be > 0, got ", options.r);
   lora_A = register_module(
@@ -116,7 +116,7 @@ bool targeted(const std::string& name, const std::vector<std::string>& targets) 
 
 }  // namespace
 
-std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraOptions& options) {
+std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraSettings& options) {
   // PEFT's mark_only_lora_as_trainable: the whole base model is frozen.
   for (auto& p : model.parameters()) p.set_requires_grad(false);
   std::vector<std::string> adapted;
@@ -135,7 +135,7 @@ void merge_lora_adapters(torch::nn::Module& model) {
   for (auto& [name, linear] : lora_linears(model)) linear->merge();
 }
 
-void save_lora_adapter(const torch::nn::Module& model, const LoraOptions& options,
+void save_lora_adapter(const torch::nn::Module& model, const LoraSettings& options,
                        const std::string& dir, const std::string& base_model,
                        const std::string& name_prefix, const std::string& module_prefix) {
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
@@ -174,7 +174,7 @@ void save_lora_adapter(const torch::nn::Module& model, const LoraOptions& option
   io::save_safetensors(dir + "/adapter_model.safetensors", tensors);
 }
 
-LoraOptions read_lora_config(const std::string& dir) {
+LoraSettings read_lora_config(const std::string& dir) {
   const std::string path = dir + "/adapter_config.json";
   MOTLAB_CHECK(file_exists(path), "LoRA adapter folder '", dir, "': no adapter_config.json");
   nlohmann::json config;
@@ -190,7 +190,7 @@ LoraOptions read_lora_config(const std::string& dir) {
   };
   MOTLAB_CHECK(config.value("peft_type", "LORA") == "LORA", path, ": peft_type '",
                config.value("peft_type", ""), "' is not LORA");
-  LoraOptions options;
+  LoraSettings options;
   MOTLAB_CHECK(require("r").is_number_integer(), path, ": key 'r' must be an integer");
   options.r = require("r").get<int64_t>();
   MOTLAB_CHECK(options.r >= 1 && options.r <= 4096, path, ": key 'r' must be in [1, 4096], got ",
@@ -214,7 +214,7 @@ LoraOptions read_lora_config(const std::string& dir) {
 
 void load_lora_adapter(torch::nn::Module& model, const std::string& dir,
                        const std::string& name_prefix, const std::string& module_prefix) {
-  const LoraOptions options = read_lora_config(dir);
+  const LoraSettings options = read_lora_config(dir);
   add_lora_adapters(model, options);
   const std::string file = dir + "/adapter_model.safetensors";
   MOTLAB_CHECK(file_exists(file), "LoRA adapter folder '", dir,
@@ -233,7 +233,7 @@ void load_lora_adapter(torch::nn::Module& model, const std::string& dir,
     }
     adapter[module_prefix + key] = checkpoint.tensor(name);
   }
-  io::WeightLoadOptions load_options;
+  io::WeightLoadSettings load_options;
   load_options.rename_layer_norm_gamma_beta = false;
   // The model's own base tensors plus the file's adapter tensors: a missing, unexpected or
   // mis-shaped adapter tensor is then reported by load_weights like any checkpoint problem.

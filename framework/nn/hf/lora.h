@@ -11,7 +11,7 @@
 
 namespace motlab::nn {
 
-struct LoraOptions {
+struct LoraSettings {
   int64_t r = 8;  // PEFT defaults
   double alpha = 8;
   double dropout = 0.0;
@@ -27,7 +27,7 @@ class LoraLinearImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);  // [..., in] -> [..., out]
 
   // Adds lora_A / lora_B (PEFT initialisation) and freezes weight/bias.
-  void add_adapter(const LoraOptions& options);
+  void add_adapter(const LoraSettings& options);
   bool has_adapter() const { return !lora_A.is_empty(); }
   // W += scaling * B A; the adapter stops contributing (PEFT merge_and_unload semantics).
   void merge();
@@ -57,7 +57,7 @@ TORCH_MODULE(LoraLinear);
 // Freezes every parameter of `model` and adds (trainable) adapters to every LoraLinear whose name
 // ends in one of options.target_modules (".q_proj" ...), as PEFT's get_peft_model does. Returns
 // the adapted module names. Throws when nothing matches.
-std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraOptions& options);
+std::vector<std::string> add_lora_adapters(torch::nn::Module& model, const LoraSettings& options);
 
 // Merges every adapter into its base weight.
 void merge_lora_adapters(torch::nn::Module& model);
@@ -67,14 +67,14 @@ void merge_lora_adapters(torch::nn::Module& model);
 // decoder is `model.`); `base_model` is recorded as base_model_name_or_path.
 // `module_prefix` is the part of motlab's module names that PEFT does not have (e.g. "qwen2." when
 // the decoder sits inside a wrapper module).
-void save_lora_adapter(const torch::nn::Module& model, const LoraOptions& options,
+void save_lora_adapter(const torch::nn::Module& model, const LoraSettings& options,
                        const std::string& dir, const std::string& base_model,
                        const std::string& name_prefix = "base_model.model.",
                        const std::string& module_prefix = "");
 
 // Reads the adapter config (r, lora_alpha, lora_dropout, target_modules; rejects options motlab
 // does not implement, e.g. use_dora, use_rslora, fan_in_fan_out, bias != none).
-LoraOptions read_lora_config(const std::string& dir);
+LoraSettings read_lora_config(const std::string& dir);
 
 // Adds adapters as the folder's config says and loads their weights; a missing, unexpected or
 // mis-shaped tensor is an error naming it and both shapes.

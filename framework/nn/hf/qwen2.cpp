@@ -242,7 +242,7 @@ torch::Tensor Qwen2ForCausalLMImpl::logits(const torch::Tensor& hidden) {
 
 void Qwen2ForCausalLMImpl::load_pretrained(const std::string& model_dir) {
   const io::Checkpoint checkpoint = io::Checkpoint::open(model_dir);
-  io::WeightLoadOptions options;
+  io::WeightLoadSettings options;
   options.rename_layer_norm_gamma_beta = false;
   // Rotary inverse frequencies are recomputed; a tied head needs no tensor of its own.
   options.allow_unexpected = {"*rotary_emb.inv_freq*"};
@@ -266,11 +266,11 @@ namespace {
 // hf_backbone "qwen2": the decoder's last hidden state (after model.norm).
 class Qwen2Backbone : public HfBackbone {
  public:
-  explicit Qwen2Backbone(const HfBackboneOptions& options) {
+  explicit Qwen2Backbone(const HfBackboneSettings& options) {
     const auto config = Qwen2Config::from_hf(io::HfConfig::load(options.model_dir));
     model_ = register_module("qwen2", Qwen2ForCausalLM(config));
     model_->load_pretrained(options.model_dir);
-    model_->to(options.device, options.dtype);
+    model_->to(options.device, options.scalar_type());
   }
   torch::Tensor last_hidden_state(const torch::Tensor& input_ids,
                                   const torch::Tensor& attention_mask) override {
@@ -295,9 +295,9 @@ class Qwen2Backbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "qwen2", "Qwen2 decoder (Qwen2ForCausalLM weights)",
-                hf_backbone_option_schema(),
+                hf_backbone_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
-                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
+                  const HfBackboneSettings options = read_hf_backbone_settings(o, ctx);
                   return std::make_shared<Qwen2Backbone>(options);
                 });
 

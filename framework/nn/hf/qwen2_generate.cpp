@@ -19,14 +19,14 @@ int64_t next_token(Qwen2ForCausalLM& model, const torch::Tensor& hidden) {
   return model->logits(last.unsqueeze(1)).squeeze(1).to(torch::kFloat32).argmax(-1).item<int64_t>();
 }
 
-bool is_stop(const GreedyOptions& options, int64_t id) {
+bool is_stop(const GreedySettings& options, int64_t id) {
   return std::find(options.stop_ids.begin(), options.stop_ids.end(), id) != options.stop_ids.end();
 }
 
 }  // namespace
 
 std::vector<int64_t> greedy_generate(Qwen2ForCausalLM& model, const std::vector<int64_t>& prompt,
-                                     const GreedyOptions& options) {
+                                     const GreedySettings& options) {
   MOTLAB_CHECK(!prompt.empty(), "greedy_generate: an empty prompt");
   torch::NoGradGuard no_grad;
   const torch::Device device = device_of(model);
@@ -45,7 +45,7 @@ std::vector<int64_t> greedy_generate(Qwen2ForCausalLM& model, const std::vector<
 
 std::vector<int64_t> greedy_generate_uncached(Qwen2ForCausalLM& model,
                                               const std::vector<int64_t>& prompt,
-                                              const GreedyOptions& options) {
+                                              const GreedySettings& options) {
   MOTLAB_CHECK(!prompt.empty(), "greedy_generate: an empty prompt");
   torch::NoGradGuard no_grad;
   const torch::Device device = device_of(model);

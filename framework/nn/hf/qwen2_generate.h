@@ -9,7 +9,7 @@
 
 namespace motlab::nn {
 
-struct GreedyOptions {
+struct GreedySettings {
   int64_t max_new_tokens = 256;
   std::vector<int64_t> stop_ids;  // e.g. <|im_end|> and the config's eos_token_id
 };
@@ -17,11 +17,11 @@ struct GreedyOptions {
 // prompt_ids (non-empty) -> the generated ids. Runs on the model's device, without gradients.
 std::vector<int64_t> greedy_generate(Qwen2ForCausalLM& model,
                                      const std::vector<int64_t>& prompt_ids,
-                                     const GreedyOptions& options);
+                                     const GreedySettings& options);
 // The same by re-encoding the whole sequence at every step (no cache): the reference the cached
 // path is tested against; O(n^2), for tests.
 std::vector<int64_t> greedy_generate_uncached(Qwen2ForCausalLM& model,
                                               const std::vector<int64_t>& prompt_ids,
-                                              const GreedyOptions& options);
+                                              const GreedySettings& options);
 
 }  // namespace motlab::nn

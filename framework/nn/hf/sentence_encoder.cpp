@@ -8,27 +8,17 @@
 
 namespace motlab::nn {
 
-OptionSchema sentence_encoder_option_schema() {
-  const SentenceEncoderOptions d;
-  return OptionSchema()
-      .required<std::string>("model_dir", "Hugging Face folder (config.json, model.safetensors)")
-      .option<std::string>("tokenizer", "", "tokenizer folder or file (empty: model_dir)")
-      .option<std::string>("prefix", d.prefix, "text put before every sentence")
-      .option<int64_t>("max_tokens", d.max_tokens, "longest input, framing specials included")
-      .option<int64_t>("batch_size", d.batch_size, "sentences per forward pass");
+SettingsSchema<SentenceEncoderSettings> sentence_encoder_settings() {
+  using S = SentenceEncoderSettings;
+  return SettingsSchema<S>()
+      .required("model_dir", &S::model_dir, "Hugging Face folder (config.json, model.safetensors)")
+      .option("tokenizer", &S::tokenizer_path, "tokenizer folder or file (empty: model_dir)")
+      .option("prefix", &S::prefix, "text put before every sentence")
+      .option("max_tokens", &S::max_tokens, "longest input, framing specials included", at_least(2))
+      .option("batch_size", &S::batch_size, "sentences per forward pass", at_least(1));
 }
 
-SentenceEncoderOptions read_sentence_encoder_options(const Options& o) {
-  SentenceEncoderOptions options;
-  options.model_dir = o.get<std::string>("model_dir");
-  options.tokenizer_path = o.get<std::string>("tokenizer");
-  options.prefix = o.get<std::string>("prefix");
-  options.max_tokens = o.get<int64_t>("max_tokens");
-  options.batch_size = o.get<int64_t>("batch_size");
-  return options;
-}
-
-MeanPooledSentenceEncoder::MeanPooledSentenceEncoder(SentenceEncoderOptions options)
+MeanPooledSentenceEncoder::MeanPooledSentenceEncoder(SentenceEncoderSettings options)
     : options_(std::move(options)) {
   if (options_.tokenizer_path.empty()) options_.tokenizer_path = options_.model_dir;
   MOTLAB_CHECK(options_.max_tokens >= 2, "sentence encoder '", options_.model_dir,
@@ -36,14 +26,16 @@ MeanPooledSentenceEncoder::MeanPooledSentenceEncoder(SentenceEncoderOptions opti
   MOTLAB_CHECK(options_.batch_size >= 1, "sentence encoder '", options_.model_dir,
                "': batch_size must be >= 1, got ", options_.batch_size);
   tokenizer_ = text::load_tokenizer(options_.tokenizer_path);
-  backbone_ = load_hf_backbone({options_.model_dir, options_.device, options_.dtype});
+  const HfBackboneSettings backbone{options_.model_dir, options_.dtype, options_.device};
+  backbone_ = load_hf_backbone(backbone);
   for (auto& p : backbone_->parameters()) p.set_requires_grad(false);
   pad_id_ = tokenizer_->special_tokens().pad.value_or(1);
-  fingerprint_ =
-      "mean_pooled_sentence_encoder\n" + text::model_folder_fingerprint(options_.model_dir) + "\n" +
-      text::model_folder_fingerprint(options_.tokenizer_path) + "\nprefix '" + options_.prefix +
-      "'\nmax_tokens " + std::to_string(options_.max_tokens) + "\nnormalize " +
-      std::to_string(options_.normalize) + "\ndtype " + std::string(c10::toString(options_.dtype));
+  fingerprint_ = "mean_pooled_sentence_encoder\n" +
+                 text::model_folder_fingerprint(options_.model_dir) + "\n" +
+                 text::model_folder_fingerprint(options_.tokenizer_path) + "\nprefix '" +
+                 options_.prefix + "'\nmax_tokens " + std::to_string(options_.max_tokens) +
+                 "\nnormalize " + std::to_string(options_.normalize) + "\ndtype " +
+                 std::string(c10::toString(backbone.scalar_type()));
 }
 
 std::vector<int64_t> MeanPooledSentenceEncoder::input_ids(const std::string& sentence) const {

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "framework/config/options.h"
+#include "framework/config/settings.h"
 #include "framework/nn/hf/backbone.h"
 #include "framework/text/tokenizer.h"
 
 namespace motlab::nn {
 
-struct SentenceEncoderOptions {
+struct SentenceEncoderSettings {
   std::string model_dir;       // config.json + safetensors
   std::string tokenizer_path;  // "" = model_dir
   std::string prefix = "query: ";
@@ -26,17 +26,16 @@ struct SentenceEncoderOptions {
   int64_t batch_size = 64;
   bool normalize = true;
   torch::Device device = torch::kCPU;
-  torch::ScalarType dtype = torch::kFloat32;
+  std::string dtype = "float32";  // float32 | bfloat16 | float16
 };
 
 // The options the e5 similarity and text encoder share: model_dir (required), tokenizer, prefix,
-// max_tokens and batch_size (defaults: SentenceEncoderOptions); device and dtype are the caller's.
-OptionSchema sentence_encoder_option_schema();
-SentenceEncoderOptions read_sentence_encoder_options(const Options& options);
+// max_tokens and batch_size (defaults: SentenceEncoderSettings); device and dtype are the caller's.
+SettingsSchema<SentenceEncoderSettings> sentence_encoder_settings();
 
 class MeanPooledSentenceEncoder {
  public:
-  explicit MeanPooledSentenceEncoder(SentenceEncoderOptions options);
+  explicit MeanPooledSentenceEncoder(SentenceEncoderSettings options);
   // [N, H] float32 on the CPU, in the order of `sentences`; unit rows when options.normalize.
   torch::Tensor embed(const std::vector<std::string>& sentences);
   // Token ids of one sentence exactly as embed() feeds it (prefix, framing, truncation).
@@ -44,10 +43,10 @@ class MeanPooledSentenceEncoder {
   int64_t hidden_size() const { return backbone_->hidden_size(); }
   // Model folder, tokenizer and settings: part of every cache key built on these embeddings.
   const std::string& fingerprint() const { return fingerprint_; }
-  const SentenceEncoderOptions& options() const { return options_; }
+  const SentenceEncoderSettings& options() const { return options_; }
 
  private:
-  SentenceEncoderOptions options_;
+  SentenceEncoderSettings options_;
   std::shared_ptr<text::Tokenizer> tokenizer_;
   std::shared_ptr<HfBackbone> backbone_;
   int64_t pad_id_ = 1;

@@ -119,7 +119,7 @@ torch::Tensor XlmRobertaImpl::forward(const torch::Tensor& input_ids,
 
 void load_xlm_roberta(XlmRobertaImpl& model, const std::string& model_dir) {
   const io::Checkpoint checkpoint = io::Checkpoint::open(model_dir);
-  io::WeightLoadOptions options;
+  io::WeightLoadSettings options;
   options.strip_prefixes = {"roberta.", "model."};
   options.allow_unexpected = {"pooler.", "lm_head.", "*position_ids*", "*token_type_ids*",
                               "classifier."};
@@ -130,13 +130,13 @@ namespace {
 
 class XlmRobertaBackbone : public HfBackbone {
  public:
-  XlmRobertaBackbone(const HfBackboneOptions& options, std::string model_type)
+  XlmRobertaBackbone(const HfBackboneSettings& options, std::string model_type)
       : model_type_(std::move(model_type)) {
     // Named by model_type, as the other backbones, so adapter names map the same way.
     model_ = register_module(
         model_type_, XlmRoberta(XlmRobertaConfig::from_hf(io::HfConfig::load(options.model_dir))));
     load_xlm_roberta(*model_, options.model_dir);
-    model_->to(options.device, options.dtype);
+    model_->to(options.device, options.scalar_type());
     model_->eval();
   }
   torch::Tensor last_hidden_state(const torch::Tensor& input_ids,
@@ -154,15 +154,15 @@ class XlmRobertaBackbone : public HfBackbone {
 }  // namespace
 
 MOTLAB_REGISTER(hf_backbone_family, "xlm-roberta", "XLM-RoBERTa encoder (multilingual-e5)",
-                hf_backbone_option_schema(),
+                hf_backbone_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
-                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
+                  const HfBackboneSettings options = read_hf_backbone_settings(o, ctx);
                   return std::make_shared<XlmRobertaBackbone>(options, "xlm-roberta");
                 });
 MOTLAB_REGISTER(hf_backbone_family, "roberta", "RoBERTa encoder (same code as XLM-RoBERTa)",
-                hf_backbone_option_schema(),
+                hf_backbone_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<HfBackbone> {
-                  const HfBackboneOptions options = read_hf_backbone_options(o, ctx);
+                  const HfBackboneSettings options = read_hf_backbone_settings(o, ctx);
                   return std::make_shared<XlmRobertaBackbone>(options, "roberta");
                 });
 
