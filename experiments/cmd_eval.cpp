@@ -26,16 +26,6 @@
 namespace motlab::cli {
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  MOTLAB_CHECK(in.good(), "cannot read '", path, "'");
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
-
 void print_metrics(const std::map<std::string, double>& metrics) {
   std::cout << std::fixed << std::setprecision(2);
   for (const auto& [key, value] : metrics) std::cout << key << " " << value << "\n";

@@ -97,17 +97,8 @@ int search_command(const std::vector<std::string>& args) {
   }
   if (parsed.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (size_t q = 0; q < results.size(); ++q) {
-      nlohmann::json hits = nlohmann::json::array();
-      for (const auto& hit : results[q].hits)
-        hits.push_back({{"rank", hit.rank},
-                        {"id", hit.id},
-                        {"score", hit.score},
-                        {"split", hit.split},
-                        {"frames", hit.frames},
-                        {"captions", session.captions(hit.id)}});
-      out.push_back({{"query", labels[q]}, {"results", hits}});
-    }
+    for (size_t q = 0; q < results.size(); ++q)
+      out.push_back({{"query", labels[q]}, {"results", session.hits_json(results[q])}});
     std::cout << out.dump(2) << "\n";
     return 0;
   }

@@ -73,18 +73,6 @@ json read_curves(const std::string& dir) {
   return rows;
 }
 
-json hits_json(const SearchResult& result, SearchSession& session) {
-  json hits = json::array();
-  for (const auto& hit : result.hits)
-    hits.push_back({{"rank", hit.rank},
-                    {"id", hit.id},
-                    {"score", hit.score},
-                    {"split", hit.split},
-                    {"frames", hit.frames},
-                    {"captions", session.captions(hit.id)}});
-  return hits;
-}
-
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
@@ -182,7 +170,7 @@ int serve_command(const std::vector<std::string>& raw_args) {
       SearchSession& session = *run->session;
       const torch::Tensor query = session.encoders().encode_text({q});
       json column;
-      column["hits"] = hits_json(session.search_vector(query, k, ""), session);
+      column["hits"] = session.hits_json(session.search_vector(query, k, ""));
       // A test caption: the rank of its own motion among every indexed motion.
       auto owner = run->test_caption_owner.find(q);
       if (owner != run->test_caption_owner.end()) {
@@ -210,7 +198,7 @@ int serve_command(const std::vector<std::string>& raw_args) {
       SearchSession& session = *run->session;
       json column;
       column["hits"] = session.index().position_of(id)
-                           ? hits_json(session.similar_motions(id, k), session)
+                           ? session.hits_json(session.similar_motions(id, k))
                            : json::array();
       column["ground_truth"] = nullptr;
       out["runs"].push_back(column);

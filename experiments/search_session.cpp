@@ -247,4 +247,16 @@ torch::Tensor SearchSession::joints(const std::string& id) const {
   return features::recover_from_ric(npy::load(features_path).to(torch::kFloat32));
 }
 
+nlohmann::json SearchSession::hits_json(const SearchResult& result) const {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const auto& hit : result.hits)
+    hits.push_back({{"rank", hit.rank},
+                    {"id", hit.id},
+                    {"score", hit.score},
+                    {"split", hit.split},
+                    {"frames", hit.frames},
+                    {"captions", captions(hit.id)}});
+  return hits;
+}
+
 }  // namespace motlab::cli

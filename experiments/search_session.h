@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "framework/search/motion_index.h"
 
 namespace motlab::cli {
@@ -51,6 +53,8 @@ class SearchSession {
   SearchResult similar_motions(const std::string& id_or_file, int64_t k);
   SearchResult search_vector(const torch::Tensor& query, int64_t k, const std::string& skip_id);
   std::vector<std::string> captions(const std::string& id) const;
+  // The hits as JSON (rank, id, score, split, frames, captions): `motlab search --json` and serve.
+  nlohmann::json hits_json(const SearchResult& result) const;
   // [T, 22, 3] for drawing; undefined when the motion's files leave the dataset folder.
   torch::Tensor joints(const std::string& id) const;
 

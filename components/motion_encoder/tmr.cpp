@@ -1,6 +1,5 @@
 // motion_encoder `tmr`: TMR's ACTOR-style VAE transformer encoder. Retrieval uses the mean
 // token; training samples mu + eps * exp(logvar / 2), as TMR's losses do.
-#include "framework/dist/data_parallel.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
 
@@ -13,12 +12,7 @@ class TmrMotionEncoder : public MotionEncoder {
   }
   Embedding encode(const MotionBatch& batch) override {
     torch::Tensor sequence = encoder_->forward_sequence(batch.features, batch.mask);
-    Embedding out;
-    out.mean = sequence.select(1, 0);
-    out.logvar = sequence.select(1, 1);
-    out.latent = is_training()
-                     ? out.mean + dist::randn_rows_like(out.mean) * torch::exp(out.logvar / 2)
-                     : out.mean;
+    Embedding out = gaussian_embedding(sequence.select(1, 0), sequence.select(1, 1), is_training());
     out.tokens = sequence.narrow(1, 2, sequence.size(1) - 2);  // per-frame outputs [B, T, 256]
     out.token_mask = batch.mask;
     return out;

@@ -21,13 +21,9 @@
 namespace motlab {
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
+std::vector<std::string> existing_lines(const std::string& path) {
   MOTLAB_CHECK(file_exists(path), "reevaluate: ", path, " is missing");
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
+  return read_lines(path);
 }
 
 struct ReevaluateSettings {
@@ -74,8 +70,8 @@ class ReevaluateTask : public Task {
 
     const std::string emb = source_ + "/embeddings/";
     eval::EvalInputs inputs;
-    inputs.captions = read_lines(emb + "test_captions.txt");
-    inputs.ids = read_lines(emb + "test_ids.txt");
+    inputs.captions = existing_lines(emb + "test_captions.txt");
+    inputs.ids = existing_lines(emb + "test_ids.txt");
     inputs.frames = eval::read_frame_counts(emb + "test_frames.txt", inputs.ids.size());
     inputs.motion = eval::load_matrix(emb + "test_motion.npy");
     if (file_exists(emb + "test_caption_similarity.npy"))

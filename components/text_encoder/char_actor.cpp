@@ -5,10 +5,11 @@
 #include <algorithm>
 
 #include "framework/core/error.h"
-#include "framework/dist/data_parallel.h"
+#include "framework/core/strings.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
 #include "framework/text/char_ngrams.h"
+#include "framework/text/unicode.h"
 
 namespace motlab {
 namespace {
@@ -50,7 +51,7 @@ class CharActorEncoder : public TextEncoder {
     std::vector<int64_t> grams, offsets;
     std::vector<int64_t> words_per_caption;
     for (const auto& caption : captions) {
-      std::vector<char32_t> points = text::code_points(caption);
+      std::vector<char32_t> points = text::unicode::decode(caption);
       int64_t words = 0;
       size_t k = 0;
       while (k < points.size() && words < max_length_) {
@@ -63,10 +64,9 @@ class CharActorEncoder : public TextEncoder {
         for (size_t n = 1; n <= 3; ++n)
           for (size_t i = 0; i + n <= word.size(); ++i) {
             if (n == 1 && (i == 0 || i + 1 == word.size())) continue;  // "<" and ">" alone
-            uint64_t h = 1469598103934665603ULL ^ n;
+            uint64_t h = kFnv1aBasis ^ n;
             for (size_t j = i; j < i + n; ++j)
-              for (int b = 0; b < 4; ++b)
-                h = (h ^ ((word[j] >> (8 * b)) & 0xFF)) * 1099511628211ULL;
+              for (int b = 0; b < 4; ++b) h = fnv1a_step(h, (word[j] >> (8 * b)) & 0xFF);
             grams.push_back(static_cast<int64_t>(h % static_cast<uint64_t>(buckets_)));
           }
         ++words;
@@ -88,12 +88,7 @@ class CharActorEncoder : public TextEncoder {
     }
     torch::Tensor out = encoder_->forward(features.view({batch, longest, -1}),
                                           mask.to(device_));  // [B, 2, latent]
-    Embedding e;
-    e.mean = out.select(1, 0);
-    e.logvar = out.select(1, 1);
-    e.latent =
-        is_training() ? e.mean + dist::randn_rows_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
-    return e;
+    return gaussian_embedding(out.select(1, 0), out.select(1, 1), is_training());
   }
   int64_t embedding_dim() const override { return encoder_->options().latent_dim; }
 

@@ -7,7 +7,6 @@
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
-#include "framework/dist/data_parallel.h"
 #include "framework/io/hf_config.h"
 #include "framework/model/interfaces.h"
 #include "framework/nn/actor.h"
@@ -82,12 +81,7 @@ class DistilKoBertEncoder : public TextEncoder {
       mask[b].narrow(0, 0, f.size(0)).fill_(true);
     }
     torch::Tensor out = encoder_->forward(x.to(device_), mask.to(device_));  // [B, 2, latent]
-    Embedding e;
-    e.mean = out.select(1, 0);
-    e.logvar = out.select(1, 1);
-    e.latent =
-        is_training() ? e.mean + dist::randn_rows_like(e.mean) * torch::exp(e.logvar / 2) : e.mean;
-    return e;
+    return gaussian_embedding(out.select(1, 0), out.select(1, 1), is_training());
   }
 
   int64_t embedding_dim() const override { return encoder_->options().latent_dim; }

@@ -258,11 +258,12 @@ OptionSchema& OptionSchema::list(const std::string& name, OptionSchema item,
 }
 
 template <class T>
-OptionSchema& OptionSchema::nullable(const std::string& name, const std::string& help) {
+OptionSchema& OptionSchema::nullable(const std::string& name, const std::string& help,
+                                     const std::optional<T>& default_value) {
   OptionDecl decl;
   decl.name = name;
   decl.type = OptionTraits<T>::type;
-  decl.default_value = Config::null();
+  decl.default_value = default_value ? OptionTraits<T>::to_config(*default_value) : Config::null();
   decl.help = help;
   return add(std::move(decl));
 }
@@ -502,7 +503,8 @@ T Options::get(const std::string& dotted) const {
   template OptionSchema& OptionSchema::option<T>(const std::string&, const T&,              \
                                                  const std::string&);                       \
   template OptionSchema& OptionSchema::required<T>(const std::string&, const std::string&); \
-  template OptionSchema& OptionSchema::nullable<T>(const std::string&, const std::string&); \
+  template OptionSchema& OptionSchema::nullable<T>(const std::string&, const std::string&,  \
+                                                   const std::optional<T>&);                \
   template T Options::get<T>(const std::string&) const;
 MOTLAB_OPTION_TYPE(bool)
 MOTLAB_OPTION_TYPE(int64_t)

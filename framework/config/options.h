@@ -67,9 +67,10 @@ class OptionSchema {
   OptionSchema& option(const std::string& name, const T& default_value, const std::string& help);
   template <class T>
   OptionSchema& required(const std::string& name, const std::string& help);
-  // Type T, default null (null = "off" / "not given").
+  // Type T, null allowed (null = "off" / "not given"); the default is null unless given.
   template <class T>
-  OptionSchema& nullable(const std::string& name, const std::string& help);
+  OptionSchema& nullable(const std::string& name, const std::string& help,
+                         const std::optional<T>& default_value = std::nullopt);
   // Checks added to a declared option: bounds of a number, allowed values of a string.
   OptionSchema& bound(const std::string& name, const Bounds& bounds);
   OptionSchema& choose(const std::string& name, std::vector<std::string> choices);

@@ -61,11 +61,11 @@ class SettingsSchema {
     });
     return *this;
   }
-  // null (the default) means "off" / "not given".
+  // null means "off" / "not given"; the default is the member's initialiser (often null).
   template <class T>
   SettingsSchema& nullable(const std::string& name, std::optional<T> S::*member,
                            const std::string& help, Bounds bounds = {}) {
-    schema_.nullable<T>(name, help).bound(name, bounds);
+    schema_.nullable<T>(name, help, defaults_.*member).bound(name, bounds);
     readers_.push_back([name, member](const Options& o, const std::string& prefix, S& s) {
       s.*member =
           o.is_null(prefix + name) ? std::nullopt : std::optional<T>(o.get<T>(prefix + name));

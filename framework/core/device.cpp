@@ -1,4 +1,5 @@
 #include "framework/core/device.h"
+#include "framework/core/strings.h"
 
 #include <torch/cuda.h>
 #include <torch/utils.h>
@@ -34,11 +35,7 @@ void seed_everything(uint64_t seed) {
 
 uint64_t derive_seed(uint64_t seed, const std::string& stream) {
   // FNV-1a over the stream name, mixed with the seed by splitmix64.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : stream) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  const uint64_t h = fnv1a(stream);
   uint64_t z = seed + 0x9e3779b97f4a7c15ull * (h | 1);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;

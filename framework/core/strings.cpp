@@ -1,6 +1,7 @@
 #include "framework/core/strings.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace motlab {
 
@@ -54,6 +55,18 @@ std::string join_names(const std::vector<std::string>& names, const std::string&
   if (names.empty()) return empty;
   std::string out;
   for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+uint64_t fnv1a(const std::string& text, uint64_t basis) {
+  uint64_t hash = basis;
+  for (unsigned char c : text) hash = fnv1a_step(hash, c);
+  return hash;
+}
+
+std::string fnv1a_hex(const std::string& text) {
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fnv1a(text)));
   return out;
 }
 

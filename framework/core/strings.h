@@ -1,5 +1,6 @@
 // Small string helpers shared by the config parser, the data readers and the CLI.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,14 @@ std::string closest_match(const std::string& key, const std::vector<std::string>
 
 // "a, b, c" (or `empty` when there are none).
 std::string join_names(const std::vector<std::string>& names, const std::string& empty = "");
+
+// FNV-1a (64 bit): a hash that is the same on every machine and run, for cache keys, seed streams
+// and hashed n-gram features. fnv1a_step mixes in one value (a byte, or a whole code point).
+constexpr uint64_t kFnv1aBasis = 1469598103934665603ull;
+constexpr uint64_t fnv1a_step(uint64_t hash, uint64_t value) {
+  return (hash ^ value) * 1099511628211ull;
+}
+uint64_t fnv1a(const std::string& text, uint64_t basis = kFnv1aBasis);
+std::string fnv1a_hex(const std::string& text);  // fnv1a(text) as 16 lower-case hex digits
 
 }  // namespace motlab

@@ -1,4 +1,5 @@
 #include "framework/eval/caption_similarity.h"
+#include "framework/core/strings.h"
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -17,8 +18,8 @@ CaptionSimilarity pairwise_caption_similarity(TextSimilarity& similarity,
   if (!cache_dir.empty()) {
     std::string joined;
     for (const auto& c : captions) joined += c + '\n';
-    out.file = cache_dir + "/caption_similarity_" + text::stable_hash(similarity.fingerprint()) +
-               "_" + text::stable_hash(joined) + ".safetensors";
+    out.file = cache_dir + "/caption_similarity_" + fnv1a_hex(similarity.fingerprint()) + "_" +
+               fnv1a_hex(joined) + ".safetensors";
   }
   if (!out.file.empty() && file_exists(out.file)) {
     out.matrix = io::Checkpoint::open(out.file).tensor("similarity", torch::kFloat);

@@ -54,6 +54,15 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  MOTLAB_CHECK(in.good(), "cannot read '", path, "'");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
 bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
 
 void make_dirs(const std::string& path) {

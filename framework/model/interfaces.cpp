@@ -1,5 +1,7 @@
 #include "framework/model/interfaces.h"
 
+#include "framework/dist/data_parallel.h"
+
 namespace motlab {
 
 MOTLAB_DEFINE_FAMILY(motion_encoder_family, MotionEncoder, "motion_encoder", "motion_encoder",
@@ -10,6 +12,14 @@ MOTLAB_DEFINE_FAMILY(loss_family, Loss, "loss", "loss",
                      "training objective on text/motion embeddings")
 MOTLAB_DEFINE_FAMILY(text_similarity_family, TextSimilarity, "text_similarity", "text_similarity",
                      "sentence similarity for negative filtering and thresholded protocols")
+
+Embedding gaussian_embedding(torch::Tensor mean, torch::Tensor logvar, bool training) {
+  Embedding out;
+  out.latent = training ? mean + dist::randn_rows_like(mean) * torch::exp(logvar / 2) : mean;
+  out.mean = std::move(mean);
+  out.logvar = std::move(logvar);
+  return out;
+}
 
 std::string component_key(const Config& node) {
   MOTLAB_CHECK(node.is_dict(), node.describe(),

@@ -34,6 +34,11 @@ struct Embedding {
   torch::Tensor token_mask;  // [B, N] bool (true = valid) or undefined
 };
 
+// A VAE encoder's embedding from its distribution tokens (mean, logvar: [B, E]): in training the
+// latent is sampled, mean + eps * exp(logvar / 2) with eps from dist::randn_rows_like (the same
+// draw however a data-parallel batch is split); otherwise latent == mean.
+Embedding gaussian_embedding(torch::Tensor mean, torch::Tensor logvar, bool training);
+
 class MotionEncoder : public torch::nn::Module {
  public:
   virtual Embedding encode(const MotionBatch& batch) = 0;

@@ -1,4 +1,5 @@
 #include "framework/search/motion_index.h"
+#include "framework/core/strings.h"
 
 #include <chrono>
 #include <filesystem>
@@ -72,7 +73,7 @@ std::string index_folder(const std::string& run_dir, const Config& data,
   std::string split_names;
   for (const auto& s : splits) split_names += (split_names.empty() ? "" : "+") + s;
   return run_dir + "/index/" + split_names + "_" +
-         text::stable_hash(data.to_json() + settings.to_json()).substr(0, 12);
+         fnv1a_hex(data.to_json() + settings.to_json()).substr(0, 12);
 }
 }  // namespace
 

@@ -1,4 +1,6 @@
 #include "framework/text/char_ngrams.h"
+#include "framework/core/strings.h"
+#include "framework/text/unicode.h"
 
 #include "framework/core/error.h"
 
@@ -16,47 +18,17 @@ SettingsSchema<NgramSettings> ngram_settings(const NgramSettings& defaults) {
       });
 }
 
-std::vector<char32_t> code_points(const std::string& utf8) {
-  std::vector<char32_t> out;
-  for (size_t k = 0; k < utf8.size();) {
-    const unsigned char c = static_cast<unsigned char>(utf8[k]);
-    int length = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xe  ? 3
-                 : (c >> 3) == 0x1e ? 4
-                                    : 0;
-    if (length == 0 || k + length > utf8.size()) {
-      out.push_back(0xfffd);
-      ++k;
-      continue;
-    }
-    char32_t value = length == 1 ? c : c & (0x7f >> length);
-    bool valid = true;
-    for (int j = 1; j < length; ++j) {
-      const unsigned char next = static_cast<unsigned char>(utf8[k + j]);
-      valid &= (next >> 6) == 0x2;
-      value = (value << 6) | (next & 0x3f);
-    }
-    out.push_back(valid ? value : 0xfffd);
-    k += valid ? length : 1;
-  }
-  return out;
-}
-
 std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& sentences,
                                                 const NgramSettings& options) {
   MOTLAB_CHECK(options.min_n >= 1 && options.max_n >= options.min_n && options.buckets > 0,
                "char n-grams: need 1 <= min_n <= max_n and buckets > 0");
   std::vector<std::vector<int64_t>> out(sentences.size());
   for (size_t row = 0; row < sentences.size(); ++row) {
-    std::vector<char32_t> text = code_points(" " + sentences[row] + " ");
+    std::vector<char32_t> text = unicode::decode(" " + sentences[row] + " ");
     for (int64_t n = options.min_n; n <= options.max_n; ++n) {
       for (size_t start = 0; start + n <= text.size(); ++start) {
-        uint64_t hash = 1469598103934665603ull ^ static_cast<uint64_t>(n);
-        for (int64_t j = 0; j < n; ++j) {
-          hash ^= static_cast<uint64_t>(text[start + j]);
-          hash *= 1099511628211ull;
-        }
+        uint64_t hash = kFnv1aBasis ^ static_cast<uint64_t>(n);
+        for (int64_t j = 0; j < n; ++j) hash = fnv1a_step(hash, text[start + j]);
         out[row].push_back(static_cast<int64_t>(hash % static_cast<uint64_t>(options.buckets)));
       }
     }

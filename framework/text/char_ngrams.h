@@ -18,9 +18,6 @@ struct NgramSettings {
 // Its options as components declare them (`defaults`: e.g. tfidf's 2^16 buckets).
 SettingsSchema<NgramSettings> ngram_settings(const NgramSettings& defaults = {});
 
-// Unicode code points of a UTF-8 string (invalid bytes map to U+FFFD).
-std::vector<char32_t> code_points(const std::string& utf8);
-
 // The bucket of every n-gram occurrence of each sentence (repeats kept), in the order below.
 std::vector<std::vector<int64_t>> ngram_buckets(const std::vector<std::string>& sentences,
                                                 const NgramSettings& options);

@@ -1,4 +1,5 @@
 #include "framework/text/feature_cache.h"
+#include "framework/core/strings.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,14 +12,6 @@
 
 namespace motlab::text {
 namespace fs = std::filesystem;
-
-std::string stable_hash(const std::string& text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-  char buffer[17];
-  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(h));
-  return buffer;
-}
 
 std::string model_folder_fingerprint(const std::string& model_dir) {
   std::string text;
@@ -45,8 +38,8 @@ bool TokenFeatureCache::build(const std::vector<std::string>& captions_in,
   std::string joined;
   for (const auto& c : captions) joined += c + '\n';
   file_ = cache_dir.empty() ? ""
-                            : cache_dir + "/token_features_" + stable_hash(fingerprint) + "_" +
-                                  stable_hash(joined) + ".safetensors";
+                            : cache_dir + "/token_features_" + fnv1a_hex(fingerprint) + "_" +
+                                  fnv1a_hex(joined) + ".safetensors";
   index_.clear();
   for (size_t i = 0; i < captions.size(); ++i) index_[captions[i]] = static_cast<int64_t>(i);
   if (!file_.empty() && file_exists(file_)) {

@@ -42,9 +42,6 @@ class TokenFeatureCache {
   std::string file_;
 };
 
-// FNV-1a 64-bit of a string, as 16 hex digits (stable across runs and machines).
-std::string stable_hash(const std::string& text);
-
 // A fingerprint of a model folder: its config.json text plus the names, sizes and modification
 // times of its weight and tokenizer files.
 std::string model_folder_fingerprint(const std::string& model_dir);

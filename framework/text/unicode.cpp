@@ -44,26 +44,8 @@ int64_t invalid_utf8_offset(const std::string& text) {
   return -1;
 }
 
-std::string sanitize_utf8(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n < 0) {
-      out += "\xEF\xBF\xBD";
-      p += 1;
-      left -= 1;
-      continue;
-    }
-    out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-    p += n;
-    left -= n;
-  }
-  return out;
-}
+// utf8proc accepts only shortest forms, so re-encoding the decoded text keeps every valid byte.
+std::string sanitize_utf8(const std::string& text) { return encode(decode(text)); }
 
 std::string nfc(const std::string& text) { return normalize(text, UTF8PROC_COMPOSE); }
 std::string nfkc(const std::string& text) {

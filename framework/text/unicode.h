@@ -15,7 +15,7 @@ std::string nfc(const std::string& text);
 std::string nfkc(const std::string& text);
 std::string nfd(const std::string& text);
 std::string nfkd(const std::string& text);
-// Decodes valid UTF-8 to code points and back.
+// UTF-8 to code points (each invalid byte becomes U+FFFD) and back.
 std::vector<char32_t> decode(const std::string& text);
 std::string encode(char32_t code_point);
 std::string encode(const std::vector<char32_t>& code_points);

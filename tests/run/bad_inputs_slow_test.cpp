@@ -493,12 +493,12 @@ std::vector<Case> catalogue() {
       [](const Env& e, const std::string& d) {
         return quick_train(e) + " trainer.dist_backend=mpi run.dir=" + d + "/run";
       },
-      {"key 'trainer.dist_backend'", "expected auto, gloo or nccl, got 'mpi'"});
+      {"key 'trainer.dist_backend'", "must be one of auto, gloo, nccl, got 'mpi'"});
   add(parallel, "trainer.nproc_per_node=0",
       [](const Env& e, const std::string& d) {
         return quick_train(e) + " trainer.nproc_per_node=0 run.dir=" + d + "/run";
       },
-      {"key 'trainer.nproc_per_node'", "must be between 1 and 1024, got 0"});
+      {"key 'trainer.nproc_per_node'", "must be in [1, 1024], got 0"});
   add(
       parallel, "a rank timeout of 0 s",
       [](const Env& e, const std::string& d) {

@@ -3,10 +3,11 @@
 #include "framework/config/config.h"
 #include "framework/model/interfaces.h"
 #include "framework/text/char_ngrams.h"
+#include "framework/text/unicode.h"
 
 TEST(CharNgrams, CodePointsAndCounts) {
-  EXPECT_EQ(motlab::text::code_points("가a"), (std::vector<char32_t>{0xAC00, 'a'}));
-  EXPECT_EQ(motlab::text::code_points("\xff"), (std::vector<char32_t>{0xfffd}));
+  EXPECT_EQ(motlab::text::unicode::decode("가a"), (std::vector<char32_t>{0xAC00, 'a'}));
+  EXPECT_EQ(motlab::text::unicode::decode("\xff"), (std::vector<char32_t>{0xfffd}));
   motlab::text::NgramSettings options;
   options.max_n = 1;
   // " ab " has 4 unigrams.

@@ -104,8 +104,24 @@ void expect_two_ranks_equal_one_process(const std::string& method_options) {
     const double a = one[step].at("train/loss"), b = two[step].at("train/loss");
     EXPECT_NEAR(a, b, 1e-5) << "step " << step + 1;
     worst_loss = std::max(worst_loss, std::abs(a - b));
-    for (const auto& [key, value] : one[step])
-      if (key.rfind("val/", 0) == 0) EXPECT_NEAR(value, two[step].at(key), 1e-9) << key;
+    // Validation ranks a near-chance model's nearly tied similarities, so parameters that differ
+    // by reduction-order rounding (checked below) may swap a few candidates: a recall may move by
+    // two queries (200 / len points), a median rank by two; sizes must agree exactly. A wrong
+    // shard or gather moves them by far more.
+    for (const auto& [key, value] : one[step]) {
+      if (key.rfind("val/", 0) != 0) continue;
+      const double other = two[step].at(key);
+      const auto ends_with = [&](const std::string& suffix) {
+        return key.size() >= suffix.size() &&
+               key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+      };
+      const double two_queries = 200.0 / one[step].at("val/t2m/len");
+      double tolerance = two_queries + 1e-9;
+      if (ends_with("/len")) tolerance = 0;
+      if (ends_with("/MedR")) tolerance = 2.0;
+      if (ends_with("rsum")) tolerance = 6 * two_queries + 1e-9;
+      EXPECT_NEAR(value, other, tolerance) << key << " at step " << step + 1;
+    }
   }
   const auto a = parameters_of(root + "/one/checkpoints/last.pt");
   const auto b = parameters_of(root + "/two/checkpoints/last.pt");

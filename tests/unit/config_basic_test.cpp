@@ -7,6 +7,7 @@
 
 #include "framework/config/config.h"
 #include "framework/config/options.h"
+#include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/process_setup.h"
 #include "framework/core/strings.h"
@@ -113,6 +114,47 @@ TEST(ConfigBasic, SchemaCompletesNodesAndFindsRepeatedDefaults) {
   EXPECT_EQ(schema.repeated_defaults(node), (std::vector<std::string>{"steps", "lora.r"}));
   EXPECT_EQ(schema.undeclared_keys(Config::from_yaml_string("lora: {q: 1}\nzz: 2")),
             (std::vector<std::string>{"lora.q", "zz"}));
+}
+
+namespace {
+struct ExampleSettings {
+  int64_t steps = 7;
+  std::optional<double> threshold = 0.95;  // on by default
+  std::optional<int64_t> fail_on;          // off by default
+  std::string mode = "fast";
+};
+
+motlab::SettingsSchema<ExampleSettings> example_settings() {
+  using S = ExampleSettings;
+  return motlab::SettingsSchema<S>()
+      .option("steps", &S::steps, "steps", motlab::at_least(1))
+      .nullable("threshold", &S::threshold, "filter", motlab::between(0, 1))
+      .nullable("fail_on", &S::fail_on, "fail")
+      .choice("mode", &S::mode, {"fast", "slow"}, "mode");
+}
+}  // namespace
+
+// Each option is written once: the member initialiser is the default the config sees, for
+// nullable options too (a threshold that is on unless the config says null).
+TEST(ConfigBasic, SettingsDefaultsAreTheMembersInitialisers) {
+  const motlab::OptionSchema schema = example_settings().options();
+  const Config complete = schema.complete(Config::from_yaml_string("{}"));
+  EXPECT_EQ(complete.get<int64_t>("steps"), 7);
+  EXPECT_DOUBLE_EQ(complete.get<double>("threshold"), 0.95);
+  EXPECT_TRUE(complete["fail_on"].is_null());
+  const ExampleSettings read = example_settings().read(Config::from_yaml_string("{}"), "x");
+  ASSERT_TRUE(read.threshold.has_value());
+  EXPECT_DOUBLE_EQ(*read.threshold, 0.95);
+  EXPECT_FALSE(read.fail_on.has_value());
+  const ExampleSettings off =
+      example_settings().read(Config::from_yaml_string("{threshold: null, fail_on: 3}"), "x");
+  EXPECT_FALSE(off.threshold.has_value());
+  EXPECT_EQ(off.fail_on, 3);
+  EXPECT_THROW(example_settings().read(Config::from_yaml_string("{threshold: 2}"), "x"),
+               motlab::Error);
+  EXPECT_THROW(example_settings().read(Config::from_yaml_string("{steps: 0}"), "x"), motlab::Error);
+  EXPECT_THROW(example_settings().read(Config::from_yaml_string("{mode: medium}"), "x"),
+               motlab::Error);
 }
 
 TEST(Strings, TrimAndSplitNonEmpty) {
