@@ -394,12 +394,13 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
       run->set_info("dist_launcher", placement.launcher);
       run->set_metric("dist_world_size", dist::world_size());
     }
+    // Before "running" is written: a signal seen after that is recorded, never a silent kill.
+    install_interrupt_handler();
     if (primary)
       write_metrics_json(dir, "running", "", resolved, task_key, device_name, 0.0, run.get(),
                          started);
     log::info("run", "job dir " + dir);
     std::shared_ptr<Task> task = task_family().build(resolved["task"], run->build_context());
-    install_interrupt_handler();
     task->run(*run);
     MOTLAB_CHECK(!interrupt_requested(), "interrupted by a signal; re-run with resume=true");
   } catch (const std::exception& e) {

@@ -481,7 +481,8 @@ std::vector<Case> catalogue() {
       files, "a run stopped by SIGTERM",
       [](const Env& e, const std::string& d) {
         return e.motlab + " run task=toy task.sleep_s=3 run.dir=" + d +
-               "/run & sleep 1; kill -TERM $!; wait $!";
+               "/run & for i in $(seq 300); do [ -f " + d +
+               "/run/metrics.json ] && break; sleep 0.1; done; kill -TERM $!; wait $!";
       },
       {"interrupted by a signal; re-run with resume=true"}, false,
       [](const Env&, const std::string& d) {
