@@ -1,5 +1,4 @@
 #include "framework/core/device.h"
-#include "framework/core/strings.h"
 
 #include <torch/cuda.h>
 #include <torch/utils.h>
@@ -7,6 +6,7 @@
 #include <cstdlib>
 
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
 
 namespace motlab {
 

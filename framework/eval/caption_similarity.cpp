@@ -1,12 +1,11 @@
 #include "framework/eval/caption_similarity.h"
-#include "framework/core/strings.h"
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/core/strings.h"
 #include "framework/eval/retrieval_metrics.h"
 #include "framework/io/atomic_file.h"
 #include "framework/io/safetensors.h"
-#include "framework/text/feature_cache.h"
 
 namespace motlab::eval {
 

@@ -1,5 +1,4 @@
 #include "framework/search/motion_index.h"
-#include "framework/core/strings.h"
 
 #include <chrono>
 #include <filesystem>
@@ -10,11 +9,11 @@
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/core/progress.h"
+#include "framework/core/strings.h"
 #include "framework/data/data_config.h"
 #include "framework/data/dataset.h"
 #include "framework/data/npy.h"
 #include "framework/io/atomic_file.h"
-#include "framework/text/feature_cache.h"
 #include "framework/train/run_artifacts.h"
 
 namespace motlab::search {

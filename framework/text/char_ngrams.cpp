@@ -1,8 +1,8 @@
 #include "framework/text/char_ngrams.h"
-#include "framework/core/strings.h"
-#include "framework/text/unicode.h"
 
 #include "framework/core/error.h"
+#include "framework/core/strings.h"
+#include "framework/text/unicode.h"
 
 namespace motlab::text {
 

@@ -1,12 +1,11 @@
 #include "framework/text/feature_cache.h"
-#include "framework/core/strings.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 
 #include "framework/core/error.h"
 #include "framework/core/log.h"
+#include "framework/core/strings.h"
 #include "framework/io/atomic_file.h"
 #include "framework/io/safetensors.h"
 

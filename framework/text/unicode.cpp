@@ -44,8 +44,11 @@ int64_t invalid_utf8_offset(const std::string& text) {
   return -1;
 }
 
+// Valid text (the common case, on every tokenizer call) is returned without re-encoding;
 // utf8proc accepts only shortest forms, so re-encoding the decoded text keeps every valid byte.
-std::string sanitize_utf8(const std::string& text) { return encode(decode(text)); }
+std::string sanitize_utf8(const std::string& text) {
+  return invalid_utf8_offset(text) < 0 ? text : encode(decode(text));
+}
 
 std::string nfc(const std::string& text) { return normalize(text, UTF8PROC_COMPOSE); }
 std::string nfkc(const std::string& text) {
