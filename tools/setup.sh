@@ -21,7 +21,7 @@ esac
 packages=(
   build-essential cmake ninja-build ccache lld git pkg-config python3
   libtorch-dev libopenblas0-pthread
-  libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
+  libyaml-cpp-dev libboost-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libfmt-dev
   librsvg2-bin   # rsvg-convert: motlab compare --png

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "framework/core/error.h"
+#include "framework/core/install_paths.h"
 #include "framework/core/strings.h"
 
 namespace motlab {
@@ -34,6 +35,14 @@ ConfigSearchPath::ConfigSearchPath(const std::vector<std::string>& dirs) {
     if (seen.insert(canonical_or_self(dirs[k])).second) dirs_.push_back(dirs[k]);
   }
   MOTLAB_CHECK(!dirs_.empty(), "the config search path is empty");
+  // Experiments count as part of the built-in configs folder, wherever it is on the path.
+  const std::string home = motlab_home();
+  const std::string builtin = canonical_or_self(home + "/configs");
+  for (size_t k = 0; k < dirs_.size() && fs::is_directory(home + "/experiments"); ++k)
+    if (canonical_or_self(dirs_[k]) == builtin) {
+      experiments_dir_ = home + "/experiments";
+      experiments_after_ = k;
+    }
   // A clash anywhere is reported at once, not only when that option happens to be chosen.
   std::map<std::string, std::string> first_file;
   for (const auto& [relative, file] : all_options()) {
@@ -50,11 +59,33 @@ std::string ConfigSearchPath::find(const std::string& relative) const {
     fs::path file = fs::path(dir) / relative;
     if (fs::is_regular_file(file)) return file.string();
   }
+  const std::string prefix = std::string(kExperimentGroup) + "/";
+  if (!experiments_dir_.empty() && relative.rfind(prefix, 0) == 0 &&
+      fs::path(relative).extension() == ".yaml") {
+    const std::string name = relative.substr(prefix.size(), relative.size() - prefix.size() - 5);
+    if (name.find('/') == std::string::npos) {
+      const fs::path file = fs::path(experiments_dir_) / name / "config.yaml";
+      if (fs::is_regular_file(file)) return file.string();
+    }
+  }
   return "";
+}
+
+std::vector<std::pair<std::string, std::string>> ConfigSearchPath::experiment_options() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (experiments_dir_.empty()) return out;
+  for (const auto& entry : fs::directory_iterator(experiments_dir_)) {
+    const fs::path file = entry.path() / "config.yaml";
+    if (entry.is_directory() && fs::is_regular_file(file))
+      out.emplace_back(entry.path().filename().string(), file.string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool ConfigSearchPath::is_group(const std::string& group) const {
   if (group.empty()) return false;
+  if (group == kExperimentGroup && !experiment_options().empty()) return true;
   for (const auto& dir : dirs_)
     if (fs::is_directory(fs::path(dir) / group)) return true;
   return false;
@@ -69,18 +100,24 @@ std::vector<std::string> ConfigSearchPath::options_of(const std::string& group) 
       if (entry.is_regular_file() && entry.path().extension() == ".yaml")
         names.insert(entry.path().stem().string());
   }
+  if (group == kExperimentGroup)
+    for (const auto& [name, file] : experiment_options()) names.insert(name);
   return {names.begin(), names.end()};
 }
 
 std::vector<std::pair<std::string, std::string>> ConfigSearchPath::all_options() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& dir : dirs_) {
+  for (size_t k = 0; k < dirs_.size(); ++k) {
+    const std::string& dir = dirs_[k];
     std::vector<std::pair<std::string, std::string>> here;
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       if (!entry.is_regular_file() || entry.path().extension() != ".yaml") continue;
       std::string relative = fs::relative(entry.path(), dir).replace_extension("").string();
       here.emplace_back(relative, entry.path().string());
     }
+    if (k == experiments_after_)
+      for (const auto& [name, file] : experiment_options())
+        here.emplace_back(std::string(kExperimentGroup) + "/" + name, file);
     std::sort(here.begin(), here.end());
     out.insert(out.end(), here.begin(), here.end());
   }

@@ -5,11 +5,13 @@
 // plugins and config folders to every child job; a `plugins:` list in a config loads them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "framework/config/search_path.h"
+#include "framework/core/error.h"
 #include "framework/core/version.h"
 #include "framework/io/atomic_file.h"
 #include "framework/model/interfaces.h"
@@ -179,6 +181,41 @@ TEST(ConfigSearchPath, ALaterFolderAddsOptionsAndAClashNamesBothFiles) {
   EXPECT_NE(rc, 0);
   EXPECT_NE(out.find("config folder '" + extra + "/missing' does not exist"), std::string::npos)
       << out;
+}
+
+TEST(ConfigSearchPath, ExperimentFoldersAreOptionsOfTheExperimentGroup) {
+  const std::string source = motlab::test::source_dir();
+  const motlab::ConfigSearchPath builtin({source + "/configs"});
+  EXPECT_EQ(builtin.experiments_dir(), source + "/experiments");
+  EXPECT_TRUE(builtin.is_group("experiment"));
+  const auto names = builtin.options_of("experiment");
+  for (const char* name : {"ablation_kv_pruning", "demo", "paper_tables", "paper_tables_hf"})
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  EXPECT_EQ(builtin.find("experiment/demo.yaml"), source + "/experiments/demo/config.yaml");
+  EXPECT_EQ(builtin.find("experiment/demo/config.yaml"), "");
+  EXPECT_EQ(builtin.find("experiment/nosuch.yaml"), "");
+  // Every experiment folder says what it asks: a README beside its config.
+  for (const auto& name : names)
+    EXPECT_TRUE(fs::is_regular_file(source + "/experiments/" + name + "/README.md")) << name;
+  // A user's own primary folder (without the built-in configs) does not see them.
+  const std::string own = motlab::test::temp_dir("own_configs");
+  const motlab::ConfigSearchPath alone({own});
+  EXPECT_EQ(alone.experiments_dir(), "");
+  EXPECT_TRUE(alone.options_of("experiment").empty());
+  EXPECT_EQ(alone.find("experiment/demo.yaml"), "");
+  // The same experiment in a later folder is a clash naming both files.
+  fs::create_directories(own + "/experiment");
+  motlab::write_file_atomic(own + "/experiment/demo.yaml", "# @package _global_\n");
+  try {
+    motlab::ConfigSearchPath({source + "/configs", own});
+    ADD_FAILURE() << "no clash reported";
+  } catch (const motlab::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "config option 'experiment/demo' is defined twice: " + source +
+                  "/experiments/demo/config.yaml and " + own + "/experiment/demo.yaml"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ConfigSearchPath, AConfigsPluginsListLoadsThemBeforeComposition) {

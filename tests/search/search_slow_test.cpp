@@ -192,7 +192,7 @@ TEST(Search, RanksAreProtocolARanksAndScoresAreTheRunsSimilarity) {
   // Bad arguments name what was expected.
   EXPECT_NE(run_command(motlab::test::motlab_executable() + " search " + runs.a + " x -k 0", &out),
             0);
-  EXPECT_NE(out.find("-k needs a number in [1, 1000], got '0'"), std::string::npos) << out;
+  EXPECT_NE(out.find("-k needs an integer in [1, 1000], got '0'"), std::string::npos) << out;
   EXPECT_NE(run_command(motlab::test::motlab_executable() + " search " + runs.a +
                             " --splits test --motion no_such_motion",
                         &out),

@@ -1,4 +1,4 @@
-// The viewer's page, script and style sheet (experiments/viewer/), compiled into motlab: `motlab
+// The viewer's page, script and style sheet (tools/motlab/viewer/), compiled into motlab: `motlab
 // serve` needs no file outside the executable and serves nothing else from disk.
 #pragma once
 #include <map>

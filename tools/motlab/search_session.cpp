@@ -1,4 +1,4 @@
-#include "experiments/search_session.h"
+#include "tools/motlab/search_session.h"
 
 #include <filesystem>
 
@@ -113,42 +113,36 @@ bool parse_integer(const std::string& text, int64_t* value) {
   return used == text.size();
 }
 
-SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
-                               const std::set<std::string>& value_flags) {
-  SessionArgs out;
-  for (size_t k = 0; k < args.size(); ++k) {
-    const std::string& a = args[k];
-    auto value = [&]() -> std::string {
-      MOTLAB_CHECK(k + 1 < args.size(), a, " needs a value\n", usage);
-      return args[++k];
-    };
-    if (a == "--json") {
-      out.json = true;
-    } else if (a == "--splits") {
-      out.splits = split_nonempty(value(), ',');
-    } else if (a == "--device") {
-      out.device = resolve_device(value());
-    } else if (a == "--batch-size") {
-      const std::string text = value();
-      out.batch_size = std::atoll(text.c_str());
-      MOTLAB_CHECK(out.batch_size >= 1 && out.batch_size <= 65536, "--batch-size needs a number ",
-                   "in [1, 65536], got '", text, "'");
-    } else if (value_flags.count(a)) {
-      out.flags[a] = value();
-    } else if (!a.empty() && a[0] == '-') {
-      MOTLAB_FAIL("unknown flag '", a, "'\n", usage);
-    } else if (out.run_dir.empty()) {
-      out.run_dir = a;
-    } else if (a.find('=') != std::string::npos && a.find(' ') == std::string::npos &&
-               (a.rfind("index.", 0) == 0 || a.rfind("data", 0) == 0 || a.rfind("+data", 0) == 0)) {
-      out.overrides.push_back(a);
-    } else {
-      out.positional.push_back(a);
+void declare_session_args(CommandLine& cl, SessionArgs* args, const char* positional_help) {
+  std::string rest_help = "data=<option>, data.*=..., index.*=... overrides";
+  if (*positional_help) rest_help += "; " + std::string(positional_help);
+  cl.positional("run dir", &args->run_dir, "a trained run's directory")
+      .rest("overrides", &args->positional, rest_help.c_str())
+      .list("splits", &args->splits, "a,b,c", "splits to index (default: the data's three)")
+      .text("device", &args->device_name, "D", "cpu or cuda")
+      .integer("batch-size", &args->batch_size, 1, 65536, "N", "motions encoded at once");
+}
+
+void finish_session_args(const CommandLine& cl, SessionArgs* args, bool positional_allowed) {
+  args->device = resolve_device(args->device_name);
+  std::vector<std::string> others;
+  for (const auto& a : args->positional) {
+    const bool is_override =
+        a.find('=') != std::string::npos && a.find(' ') == std::string::npos &&
+        (a.rfind("index.", 0) == 0 || a.rfind("data", 0) == 0 || a.rfind("+data", 0) == 0);
+    if (is_override) {
+      args->overrides.push_back(a);
+      continue;
     }
+    MOTLAB_CHECK(positional_allowed, "motlab ", cl.command(), ": unexpected '", a,
+                 "' (only data=..., data.*=... and index.*=... overrides may follow the run dir; "
+                 "see motlab ",
+                 cl.command(), " --help)");
+    others.push_back(a);
   }
-  MOTLAB_CHECK(!out.run_dir.empty(), "give a trained run's directory\n", usage);
-  MOTLAB_CHECK(fs::is_directory(out.run_dir), "'", out.run_dir, "' is not a directory");
-  return out;
+  args->positional = others;
+  MOTLAB_CHECK(fs::is_directory(args->run_dir), "motlab ", cl.command(), ": '", args->run_dir,
+               "' is not a directory");
 }
 
 SearchSession::SearchSession(const SessionArgs& args, bool rebuild, search::BuildReport* report)

@@ -13,7 +13,6 @@
 #include <set>
 #include <sstream>
 
-#include "experiments/cli.h"
 #include "framework/config/compose.h"
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
@@ -22,6 +21,7 @@
 #include "framework/eval/protocol.h"
 #include "framework/io/atomic_file.h"
 #include "framework/run/runner.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
@@ -43,24 +43,8 @@ void write_metrics(const std::string& dir, const std::map<std::string, double>& 
   write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
 }
 
-const char* kEvalUsage =
-    "usage: motlab eval <run dir> [--out DIR]\n"
-    "  re-evaluates a trained run from its saved test embeddings with the protocols of its\n"
-    "  config and checks every number against the run's metrics.json (exit 1 if one differs)\n"
-    "       motlab eval --text-emb T.npy --motion-emb M.npy [--captions F] [--ids F]\n"
-    "                   [--caption-sim S.npy] [--protocols all,threshold,...]\n"
-    "                   [--id-list-dir D] [--frames F] [--out DIR]\n"
-    "  evaluates embeddings from any tool (row i of T pairs with row i of M) with motlab's\n"
-    "  protocols (option names of configs/protocol/; default all,small_batches,long)\n";
-
 // `motlab eval <run dir>`: the run's saved embeddings + its resolved config's protocols.
-int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& rest) {
-  std::string out_dir;
-  for (size_t k = 0; k < rest.size(); ++k) {
-    MOTLAB_CHECK(rest[k] == "--out" && k + 1 < rest.size(), "motlab eval <run dir>: unexpected '",
-                 rest[k], "' (only --out DIR may follow the run dir)");
-    out_dir = rest[++k];
-  }
+int eval_run_dir(const std::string& run_dir, const std::string& out_dir) {
   const std::string config_path = run_dir + "/config_resolved.yaml";
   MOTLAB_CHECK(file_exists(config_path), "motlab eval: '", run_dir,
                "' is not a run directory (no config_resolved.yaml)");
@@ -110,60 +94,72 @@ int eval_run_dir(const std::string& run_dir, const std::vector<std::string>& res
   return 0;
 }
 
-int eval_command(const std::vector<std::string>& args) {
-  if (!args.empty() && args[0].rfind("--", 0) != 0)
-    return eval_run_dir(args[0], std::vector<std::string>(args.begin() + 1, args.end()));
-  std::map<std::string, std::string> flags;
-  for (size_t k = 0; k < args.size(); ++k) {
-    MOTLAB_CHECK(args[k].rfind("--", 0) == 0 && k + 1 < args.size(), "motlab eval: expected ",
-                 "--flag value pairs, got '", args[k], "' (see motlab eval --help)");
-    flags[args[k].substr(2)] = args[k + 1];
-    ++k;
+int eval_command(CommandLine& cl) {
+  std::string run_dir, out_dir, text_emb, motion_emb, captions, ids, caption_sim, id_list_dir,
+      frames;
+  std::vector<std::string> protocols{"all", "small_batches", "long15", "long20"};
+  cl.describe(
+        "  with <run dir>: re-evaluates a trained run from its saved test embeddings with the\n"
+        "  protocols of its config and checks every number against the run's metrics.json\n"
+        "  (exit 1 if one differs); only --out may be given with it.\n"
+        "  with --text-emb T.npy --motion-emb M.npy: evaluates embeddings from any tool (row i\n"
+        "  of T pairs with row i of M) with motlab's protocols.")
+      .positional("run dir", &run_dir, "a finished run (task.save_embeddings=true)", false)
+      .text("out", &out_dir, "DIR", "also write metrics.json (and protocol files) into DIR")
+      .text("text-emb", &text_emb, "T.npy", "text embeddings [N, E]")
+      .text("motion-emb", &motion_emb, "M.npy", "motion embeddings [N, E]")
+      .text("captions", &captions, "FILE", "one caption per row (long-caption protocols)")
+      .text("ids", &ids, "FILE", "one motion id per row (default 0..N-1)")
+      .text("caption-sim", &caption_sim, "S.npy", "caption similarity [N, N] (threshold)")
+      .list("protocols", &protocols, "P1,P2", "options of configs/protocol/")
+      .text("id-list-dir", &id_list_dir, "DIR", "folder of the protocols' id lists")
+      .text("frames", &frames, "FILE", "one frame count per row")
+      .parse();
+  if (!run_dir.empty()) {
+    for (const char* flag : {"text-emb", "motion-emb", "captions", "ids", "caption-sim",
+                             "protocols", "id-list-dir", "frames"})
+      MOTLAB_CHECK(!cl.given(flag), "motlab eval <run dir>: --", flag,
+                   " is for embeddings from other tools (only --out may follow the run dir)");
+    return eval_run_dir(run_dir, out_dir);
   }
-  const std::set<std::string> known{"text-emb",  "motion-emb",  "captions", "ids",   "caption-sim",
-                                    "protocols", "id-list-dir", "out",      "frames"};
-  for (const auto& [key, value] : flags)
-    MOTLAB_CHECK(known.count(key), "motlab eval: unknown flag --", key);
-  MOTLAB_CHECK(flags.count("text-emb") && flags.count("motion-emb"),
-               "motlab eval: --text-emb and --motion-emb are required");
+  MOTLAB_CHECK(!text_emb.empty() && !motion_emb.empty(),
+               "motlab eval: give a run directory, or --text-emb and --motion-emb "
+               "(see motlab eval --help)");
   eval::EvalInputs in;
-  in.text = eval::load_matrix(flags["text-emb"]);
-  in.motion = eval::load_matrix(flags["motion-emb"]);
-  MOTLAB_CHECK(in.text.dim() == 2 && in.text.sizes() == in.motion.sizes(), flags["text-emb"], " ",
-               in.text.sizes(), " and ", flags["motion-emb"], " ", in.motion.sizes(),
+  in.text = eval::load_matrix(text_emb);
+  in.motion = eval::load_matrix(motion_emb);
+  MOTLAB_CHECK(in.text.dim() == 2 && in.text.sizes() == in.motion.sizes(), text_emb, " ",
+               in.text.sizes(), " and ", motion_emb, " ", in.motion.sizes(),
                ": expected two [N, E] arrays of the same shape");
   const int64_t n = in.text.size(0);
-  if (flags.count("ids")) {
-    in.ids = read_lines(flags["ids"]);
+  if (!ids.empty()) {
+    in.ids = read_lines(ids);
   } else {
     for (int64_t k = 0; k < n; ++k) in.ids.push_back(std::to_string(k));
   }
-  if (flags.count("captions"))
-    in.captions = read_lines(flags["captions"]);
+  if (!captions.empty())
+    in.captions = read_lines(captions);
   else
     in.captions.assign(n, "");
-  MOTLAB_CHECK(static_cast<int64_t>(in.ids.size()) == n, flags["ids"], ": ", in.ids.size(),
+  MOTLAB_CHECK(static_cast<int64_t>(in.ids.size()) == n, ids, ": ", in.ids.size(), " lines for ", n,
+               " embeddings");
+  MOTLAB_CHECK(static_cast<int64_t>(in.captions.size()) == n, captions, ": ", in.captions.size(),
                " lines for ", n, " embeddings");
-  MOTLAB_CHECK(static_cast<int64_t>(in.captions.size()) == n, flags["captions"], ": ",
-               in.captions.size(), " lines for ", n, " embeddings");
-  if (flags.count("caption-sim")) in.caption_similarity = eval::load_matrix(flags["caption-sim"]);
-  in.id_list_dir = flags.count("id-list-dir") ? flags["id-list-dir"] : "";
-  in.out_dir = flags.count("out") ? flags["out"] : "";
-  if (flags.count("frames")) {
-    MOTLAB_CHECK(file_exists(flags["frames"]), "motlab eval: --frames ", flags["frames"],
-                 " does not exist");
-    in.frames = eval::read_frame_counts(flags["frames"], in.ids.size());
+  if (!caption_sim.empty()) in.caption_similarity = eval::load_matrix(caption_sim);
+  in.id_list_dir = id_list_dir;
+  in.out_dir = out_dir;
+  if (!frames.empty()) {
+    MOTLAB_CHECK(file_exists(frames), "motlab eval: --frames ", frames, " does not exist");
+    in.frames = eval::read_frame_counts(frames, in.ids.size());
   }
   if (!in.out_dir.empty()) make_dirs(in.out_dir);
   // Each name is an option of the protocol group (on the config search path) and the entry name
   // of its metrics.
-  const std::string names =
-      flags.count("protocols") ? flags["protocols"] : "all,small_batches,long15,long20";
   std::vector<std::string> dirs{default_config_dir()};
   for (const auto& dir : extra_config_folders()) dirs.push_back(dir);
   const ConfigSearchPath paths(dirs);
   std::vector<Config::Item> entries;
-  for (const auto& name : split_nonempty(names, ',')) {
+  for (const auto& name : protocols) {
     const std::string option = paths.find("protocol/" + name + ".yaml");
     MOTLAB_CHECK(!option.empty(), "motlab eval: --protocols names '", name,
                  "', which is not an option of the protocol group (options: ",
@@ -183,4 +179,4 @@ int eval_command(const std::vector<std::string>& args) {
 MOTLAB_COMMAND("eval",
                "evaluate a trained run (<run dir>) or embeddings from any tool (--text-emb T.npy "
                "--motion-emb M.npy)",
-               motlab::cli::kEvalUsage, motlab::cli::eval_command);
+               motlab::cli::eval_command);

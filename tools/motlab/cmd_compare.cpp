@@ -7,25 +7,14 @@
 #include <filesystem>
 #include <iostream>
 
-#include "experiments/cli.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
 #include "framework/report/compare.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
-
-const char* kCompareUsage =
-    "usage: motlab compare <run dirs, sweep dirs or result trees...> [--by k1,k2]\n"
-    "                      [--metric P1,P2] [--plot-metric K1,K2] [--ignore seed]\n"
-    "                      [--out DIR] [--formats md,csv,tex] [--precision 2] [--png]\n"
-    "  --by           group by these override keys (default: keys whose values differ, minus\n"
-    "                 --ignore); runs in one group are pooled as mean +- std (seeds)\n"
-    "  --metric       metrics.json keys, '*' wildcards (default: all/{t2m,m2t}/R@1..MedR)\n"
-    "  --plot-metric  metrics drawn against each swept key (default: all/t2m/R10 or the first)\n"
-    "  --out          default: <dir>/compare for a single sweep dir or tree; else stdout only\n"
-    "  --png          also convert each plot to PNG with rsvg-convert (Debian: librsvg2-bin)\n";
 
 std::string shell_quoted(const std::string& text) {
   std::string out = "'";
@@ -33,53 +22,39 @@ std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
-int compare_command(const std::vector<std::string>& args) {
+int compare_command(CommandLine& cl) {
   std::vector<std::string> paths;
-  std::string out_dir, formats = "md,csv,tex";
-  std::vector<std::string> by, metric_patterns, plot_metrics, ignore{"seed"};
-  bool by_given = false, png = false;
-  int precision = 2;
-  for (size_t k = 0; k < args.size(); ++k) {
-    const std::string& a = args[k];
-    auto value = [&]() -> std::string {
-      MOTLAB_CHECK(k + 1 < args.size(), "motlab compare: ", a, " needs a value\n", kCompareUsage);
-      return args[++k];
-    };
-    if (a == "--by") {
-      by = report::split_list(value());
-      by_given = true;
-    } else if (a == "--metric") {
-      metric_patterns = report::split_list(value());
-    } else if (a == "--plot-metric") {
-      plot_metrics = report::split_list(value());
-    } else if (a == "--ignore") {
-      ignore = report::split_list(value());
-    } else if (a == "--png") {
-      png = true;
-    } else if (a == "--out") {
-      out_dir = value();
-    } else if (a == "--formats") {
-      formats = value();
-    } else if (a == "--precision") {
-      const std::string text = value();
-      try {
-        precision = std::stoi(text);
-      } catch (const std::exception&) {
-        MOTLAB_FAIL("motlab compare: --precision expects an integer, got '", text, "'");
-      }
-      MOTLAB_CHECK(precision >= 0 && precision <= 10, "motlab compare: --precision in [0, 10]");
-    } else {
-      MOTLAB_CHECK(a.rfind("--", 0) != 0, "motlab compare: unknown flag ", a, "\n", kCompareUsage);
-      paths.push_back(a);
-    }
-  }
-  MOTLAB_CHECK(!paths.empty(), "motlab compare: no run directories given\n", kCompareUsage);
+  std::string out_dir;
+  std::vector<std::string> formats{"md", "csv", "tex"}, by, metric_patterns, plot_metrics,
+      ignore{"seed"};
+  bool png = false;
+  int64_t precision = 2;
+  cl.describe(
+        "  groups runs by their swept config keys, pools each group's runs (seeds) as\n"
+        "  mean +- std and writes compare.{md,csv,tex}, runs.csv and one SVG plot per swept key")
+      .rest("runs", &paths, "run dirs, sweep dirs or result trees", 1)
+      .list("by", &by, "K1,K2",
+            "group by these override keys (default: keys whose values differ, minus --ignore)")
+      .list("metric", &metric_patterns, "P1,P2",
+            "metrics.json keys, '*' wildcards (default: all/{t2m,m2t}/R@1..MedR)")
+      .list("plot-metric", &plot_metrics, "K1,K2",
+            "metrics drawn against each swept key (default: all/t2m/R10 or the first)")
+      .list("ignore", &ignore, "K1,K2", "keys never used for grouping")
+      .text("out", &out_dir, "DIR",
+            "default: <dir>/compare for a single sweep dir or tree; else stdout only")
+      .list("formats", &formats, "md,csv,tex", "table formats")
+      .integer("precision", &precision, 0, 10, "N", "decimals in the tables")
+      .flag("png", &png, "also convert each plot to PNG with rsvg-convert (Debian: librsvg2-bin)")
+      .parse();
+  const bool by_given = cl.given("by");
   MOTLAB_CHECK(!png || std::system("command -v rsvg-convert >/dev/null 2>&1") == 0,
                "motlab compare: --png needs rsvg-convert (Debian package librsvg2-bin; "
                "tools/setup.sh installs it)");
-  for (const auto& format : report::split_list(formats))
+  for (const auto& format : formats)
     MOTLAB_CHECK(format == "md" || format == "csv" || format == "tex", "motlab compare: unknown ",
                  "format '", format, "' in --formats (known: md, csv, tex)");
+  std::string format_list;
+  for (const auto& format : formats) format_list += (format_list.empty() ? "" : ",") + format;
   std::vector<std::string> warnings;
   const std::vector<report::RunRecord> runs = report::collect_runs(paths, &warnings);
   for (const auto& w : warnings) log::warn("compare", w);
@@ -95,7 +70,7 @@ int compare_command(const std::vector<std::string>& args) {
   log::info("compare", std::to_string(runs.size()) + " runs in " + std::to_string(groups.size()) +
                            " groups by [" + by_text + "], " + std::to_string(metrics.size()) +
                            " metrics");
-  report::Table table = report::comparison_table(groups, by, metrics, precision);
+  report::Table table = report::comparison_table(groups, by, metrics, static_cast<int>(precision));
   std::cout << report::to_markdown(table);
 
   if (out_dir.empty() && paths.size() == 1 &&
@@ -106,7 +81,7 @@ int compare_command(const std::vector<std::string>& args) {
     return 0;
   }
   make_dirs(out_dir);
-  report::write_table(table, out_dir + "/compare", formats);
+  report::write_table(table, out_dir + "/compare", format_list);
   write_file_atomic(out_dir + "/runs.csv", report::runs_csv(groups, by, metrics));
   int plots = 0;
   for (const auto& named : report::comparison_plots(groups, by, metrics, plot_metrics)) {
@@ -120,8 +95,8 @@ int compare_command(const std::vector<std::string>& args) {
     }
     ++plots;
   }
-  log::info("compare", "wrote compare.{" + formats + "}, runs.csv and " + std::to_string(plots) +
-                           " plots to " + out_dir);
+  log::info("compare", "wrote compare.{" + format_list + "}, runs.csv and " +
+                           std::to_string(plots) + " plots to " + out_dir);
   std::cout << out_dir << "\n";
   return 0;
 }
@@ -131,4 +106,4 @@ int compare_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("compare",
                "aggregate runs or sweeps: group by swept keys, mean +- std tables and SVG plots",
-               motlab::cli::kCompareUsage, motlab::cli::compare_command);
+               motlab::cli::compare_command);

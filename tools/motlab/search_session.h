@@ -10,22 +10,24 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/search/motion_index.h"
+#include "tools/motlab/command_line.h"
 
 namespace motlab::cli {
 
 struct SessionArgs {
   std::string run_dir;
-  std::vector<std::string> positional;       // after the run dir
-  std::map<std::string, std::string> flags;  // command-specific flags with a value
-  std::vector<std::string> overrides;        // data=..., data.*=..., index.*=...
-  std::vector<std::string> splits;           // --splits (default: the data's three)
-  bool json = false;                         // --json
-  torch::Device device = torch::kCPU;        // --device
-  int64_t batch_size = 64;                   // --batch-size
+  std::vector<std::string> positional;  // after the run dir, other than overrides
+  std::vector<std::string> overrides;   // data=..., data.*=..., index.*=...
+  std::vector<std::string> splits;      // --splits (default: the data's three)
+  std::string device_name = "cpu";      // --device
+  torch::Device device = torch::kCPU;
+  int64_t batch_size = 64;  // --batch-size
 };
-// `value_flags`: the command's own flags that take a value (e.g. -k, --motion).
-SessionArgs parse_session_args(const std::vector<std::string>& args, const char* usage,
-                               const std::set<std::string>& value_flags);
+// Declares the run dir, --splits, --device, --batch-size and the overrides that follow the run
+// dir on `cl`; finish_session_args() after cl.parse() sorts them and checks the run dir.
+// `positional_help`: what further arguments are ("" when the command takes none).
+void declare_session_args(CommandLine& cl, SessionArgs* args, const char* positional_help);
+void finish_session_args(const CommandLine& cl, SessionArgs* args, bool positional_allowed);
 
 // The whole of `text` as a decimal integer (false for "", "3x", "1e3" or out of range).
 bool parse_integer(const std::string& text, int64_t* value);

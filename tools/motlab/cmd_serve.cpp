@@ -16,26 +16,18 @@
 #include <regex>
 #include <sstream>
 
-#include "experiments/cli.h"
-#include "experiments/search_session.h"
-#include "experiments/viewer_assets.h"
 #include "framework/core/error.h"
 #include "framework/data/joints_to_features.h"
 #include "framework/io/atomic_file.h"
 #include "framework/text/unicode.h"
+#include "tools/motlab/cli.h"
+#include "tools/motlab/search_session.h"
+#include "tools/motlab/viewer_assets.h"
 
 namespace motlab::cli {
 namespace {
 
 using json = nlohmann::json;
-
-const char* kServeUsage =
-    "usage: motlab serve <run dir> [--compare <run dir>] [--port 8080] [--host 127.0.0.1]\n"
-    "                    [--splits train,val,test] [--device D]      --port 0: any free port\n"
-    "  a local web page: type a Korean or English query, see the top-k motions drawn as\n"
-    "  animated stick figures (click one to search by it); --compare puts a second run beside\n"
-    "  the first; each run's metrics and training curves are shown. Binds 127.0.0.1 unless\n"
-    "  --host is given. The runs are indexed first when needed (motlab index).\n";
 
 constexpr size_t kMaxQueryBytes = 500;
 constexpr int64_t kMaxK = 50;
@@ -94,23 +86,25 @@ bool read_k(const httplib::Request& req, httplib::Response& res, int64_t* k) {
   return true;
 }
 
-int serve_command(const std::vector<std::string>& raw_args) {
-  SessionArgs args = parse_session_args(raw_args, kServeUsage, {"--compare", "--port", "--host"});
-  MOTLAB_CHECK(args.positional.empty(), "motlab serve: unexpected '", args.positional[0], "'\n",
-               kServeUsage);
-  const std::string host = args.flags.count("--host") ? args.flags["--host"] : "127.0.0.1";
+int serve_command(CommandLine& cl) {
+  SessionArgs args;
+  std::string compare, host = "127.0.0.1";
   int64_t port_number = 8080;
-  if (args.flags.count("--port")) {
-    const std::string text = args.flags["--port"];
-    MOTLAB_CHECK(parse_integer(text, &port_number) && port_number >= 0 && port_number < 65536,
-                 "motlab serve: --port must be ",
-                 "a number in [0, 65535] (0: any free port), got '", text, "'");
-  }
-
+  cl.describe(
+      "  a local web page: type a Korean or English query, see the top-k motions drawn as\n"
+      "  animated stick figures (click one to search by it); --compare puts a second run beside\n"
+      "  the first; each run's metrics and training curves are shown. Binds 127.0.0.1 unless\n"
+      "  --host is given. The runs are indexed first when needed (motlab index).");
+  declare_session_args(cl, &args, "");
+  cl.text("compare", &compare, "RUN_DIR", "a second run shown beside the first")
+      .integer("port", &port_number, 0, 65535, "N", "0: any free port")
+      .text("host", &host, "ADDR", "address to listen on")
+      .parse();
+  finish_session_args(cl, &args, false);
   int port = static_cast<int>(port_number);
   std::vector<std::unique_ptr<ServedRun>> runs;
   std::vector<std::string> dirs{args.run_dir};
-  if (args.flags.count("--compare")) dirs.push_back(args.flags["--compare"]);
+  if (!compare.empty()) dirs.push_back(compare);
   for (const auto& dir : dirs) {
     auto run = std::make_unique<ServedRun>();
     SessionArgs one = args;
@@ -294,4 +288,4 @@ int serve_command(const std::vector<std::string>& raw_args) {
 }  // namespace motlab::cli
 
 MOTLAB_COMMAND("serve", "a local web viewer: search a run (or two side by side) in the browser",
-               motlab::cli::kServeUsage, motlab::cli::serve_command);
+               motlab::cli::serve_command);

@@ -1,7 +1,6 @@
 // motlab list [family [key]] | motlab list --check
 #include <iostream>
 
-#include "experiments/cli.h"
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/strings.h"
@@ -9,17 +8,10 @@
 #include "framework/registry/plugins.h"
 #include "framework/registry/registry.h"
 #include "framework/run/runner.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
-
-const char* kListUsage =
-    "usage: motlab list                 every family, its keys and where each comes from\n"
-    "       motlab list <family>        one family's keys\n"
-    "       motlab list <family> <key>  a component's options: type, default, help, option files\n"
-    "       motlab list --check         the census: registered keys and option files agree\n"
-    "Plugins (--plugin, MOTLAB_PLUGIN_PATH) and config folders (--config-path,\n"
-    "MOTLAB_CONFIG_PATH) count like built-in ones.\n";
 
 ConfigSearchPath search_path() {
   std::vector<std::string> dirs{default_config_dir()};
@@ -41,21 +33,36 @@ void print_family(const FamilyBase& family) {
   }
 }
 
-int list_command(const std::vector<std::string>& args) {
-  if (!args.empty() && args[0] == "--check") {
-    MOTLAB_CHECK(args.size() == 1, "motlab list --check takes no further arguments");
+int list_command(CommandLine& cl) {
+  std::string family_name, key;
+  bool check = false;
+  cl.describe(
+        "  motlab list                 every family, its keys and where each comes from\n"
+        "  motlab list <family>        one family's keys\n"
+        "  motlab list <family> <key>  a component's options: type, default, help, option files\n"
+        "  motlab list --check         the census: registered keys and option files agree\n"
+        "  Plugins (--plugin, MOTLAB_PLUGIN_PATH) and config folders (--config-path,\n"
+        "  MOTLAB_CONFIG_PATH) count like built-in ones.")
+      .positional("family", &family_name, "a component family or an option group", false)
+      .positional("key", &key, "one of the family's keys", false)
+      .flag("check", &check, "the census of registered keys and option files")
+      .parse();
+  std::vector<std::string> args;
+  if (!family_name.empty()) args.push_back(family_name);
+  if (!key.empty()) args.push_back(key);
+  if (check) {
+    MOTLAB_CHECK(args.empty(), "motlab list --check takes no further arguments");
     const ConfigSearchPath paths = search_path();
     const auto problems = registry_census(paths);
     for (const auto& p : problems) std::cout << p << "\n";
     size_t keys = 0;
     for (const FamilyBase* family : all_families()) keys += family->keys().size();
     std::cout << "census: " << keys << " registered keys, " << paths.all_options().size()
-              << " config files in " << join_names(paths.dirs()) << ": " << problems.size()
-              << " problem(s)\n";
+              << " config files in " << join_names(paths.dirs())
+              << (paths.experiments_dir().empty() ? "" : ", " + paths.experiments_dir()) << ": "
+              << problems.size() << " problem(s)\n";
     return problems.empty() ? 0 : 1;
   }
-  MOTLAB_CHECK(args.size() <= 2, "motlab list: expected [family [key]], got ", args.size(),
-               " arguments\n", kListUsage);
   if (args.empty()) {
     for (const FamilyBase* family : all_families()) print_family(*family);
     for (const auto& group : group_schemas())
@@ -86,7 +93,6 @@ int list_command(const std::vector<std::string>& args) {
     print_family(*family);
     return 0;
   }
-  const std::string& key = args[1];
   if (!family->contains(key)) family->fail_unknown(key, "motlab list");
   std::cout << family->name() << " '" << key << "': " << family->help_of(key) << "\n"
             << "  from: " << family->origin_of(key) << "\n";
@@ -104,4 +110,4 @@ int list_command(const std::vector<std::string>& args) {
 }  // namespace motlab::cli
 
 MOTLAB_COMMAND("list", "component families, their keys, options and origins; --check: census",
-               motlab::cli::kListUsage, motlab::cli::list_command);
+               motlab::cli::list_command);

@@ -4,33 +4,24 @@
 // <s>/</s>). Works with tokenizer.json (BPE), KoBERT (vocab.txt + .model) and XLM-R folders.
 #include <iostream>
 
-#include "experiments/cli.h"
 #include "framework/core/error.h"
 #include "framework/text/tokenizer.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
 
-const char* kTokenizeUsage =
-    "usage: motlab tokenize --tokenizer <dir|file> [--pieces] [--framed] < lines.txt\n"
-    "  prints the ids of each stdin line (space-separated); --pieces appends a tab\n"
-    "  and the token strings; --framed adds [CLS]/[SEP] or <s>/</s> framing\n";
-
-int tokenize_command(const std::vector<std::string>& args) {
+int tokenize_command(CommandLine& cl) {
   std::string path;
   bool pieces = false, framed = false;
-  for (size_t k = 0; k < args.size(); ++k) {
-    if (args[k] == "--tokenizer") {
-      MOTLAB_CHECK(k + 1 < args.size(), "motlab tokenize: --tokenizer needs a folder or file");
-      path = args[++k];
-    } else if (args[k] == "--pieces") {
-      pieces = true;
-    } else if (args[k] == "--framed") {
-      framed = true;
-    } else {
-      MOTLAB_FAIL("motlab tokenize: unknown argument '", args[k], "' (see motlab tokenize --help)");
-    }
-  }
+  cl.describe(
+        "  prints the ids of each stdin line (space-separated): motlab tokenize --tokenizer D <\n"
+        "  lines.txt")
+      .text("tokenizer", &path, "DIR|FILE",
+            "tokenizer.json (BPE), a KoBERT (vocab.txt + .model) or XLM-R folder (required)")
+      .flag("pieces", &pieces, "append a tab and the token strings")
+      .flag("framed", &framed, "add [CLS]/[SEP] or <s>/</s> framing")
+      .parse();
   MOTLAB_CHECK(!path.empty(), "motlab tokenize: --tokenizer <dir|file> is required");
   auto tokenizer = text::load_tokenizer(path);
   std::string line;
@@ -51,6 +42,6 @@ int tokenize_command(const std::vector<std::string>& args) {
 }  // namespace
 
 MOTLAB_COMMAND("tokenize", "print the token ids (and pieces) of stdin lines with a HF tokenizer",
-               kTokenizeUsage, tokenize_command);
+               tokenize_command);
 
 }  // namespace motlab::cli

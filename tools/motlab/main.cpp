@@ -1,20 +1,20 @@
-// motlab: the single entry point. Subcommands live one per file in experiments/.
+// motlab: the single entry point. Subcommands live one per file in tools/motlab/.
 //   motlab [--plugin LIB]... [--config-path DIR]... <command> [args...]
 #include <iostream>
 #include <map>
 
-#include "experiments/cli.h"
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/process_setup.h"
 #include "framework/core/strings.h"
 #include "framework/registry/plugins.h"
 #include "framework/registry/registry.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
 struct Entry {
-  std::string help, usage;
+  std::string help;
   Command command;
 };
 std::map<std::string, Entry>& commands() {
@@ -65,9 +65,8 @@ std::vector<std::string> take_global_flags(int argc, char** argv) {
 }
 }  // namespace
 
-bool register_command(const std::string& name, const std::string& help, const std::string& usage,
-                      Command command) {
-  commands()[name] = Entry{help, usage, std::move(command)};
+bool register_command(const std::string& name, const std::string& help, Command command) {
+  commands()[name] = Entry{help, std::move(command)};
   return true;
 }
 
@@ -105,15 +104,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::vector<std::string> rest(args.begin() + static_cast<long>(consumed), args.end());
-  for (const auto& a : rest)
-    if (a == "-h" || a == "--help") {
-      std::cout << it->second.usage;
-      return 0;
-    }
+  CommandLine command_line(it->first, rest);
   try {
-    return it->second.command(rest);
+    return it->second.command(command_line);
+  } catch (const HelpShown&) {
+    return 0;
   } catch (const std::exception& e) {
-    std::cerr << "motlab " << it->first << ": error: " << motlab::error_text(e) << "\n";
+    // Messages that already start with "motlab <command>: " are not prefixed twice.
+    const std::string prefix = "motlab " + it->first + ": ";
+    std::string text = motlab::error_text(e);
+    if (text.rfind(prefix, 0) == 0) text = text.substr(prefix.size());
+    std::cerr << prefix << "error: " << text << "\n";
     return 1;
   }
 }

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "experiments/cli.h"
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -17,42 +16,29 @@
 #include "framework/run/runner.h"
 #include "framework/run/stage_reports.h"
 #include "framework/run/task.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
 namespace fs = std::filesystem;
 
-const char* kTableUsage =
-    "usage: motlab table <spec name or file> <run=dir | dir ...> [--out DIR]\n"
-    "                    [--formats md,csv,tex] [--config-dir DIR]\n"
-    "  spec   configs/table/<name>.yaml (table1, table2, ...) or a path to such a file\n"
-    "  run    name=dir gives the run a spec row names (`run: tmr`); a plain dir (or a sweep dir)\n"
-    "         is named by its `method` choice in choices.yaml\n"
-    "  --out  output directory (default .); files go to <out>/tables/<file>.<format>\n";
-
-int table_command(const std::vector<std::string>& args) {
-  std::vector<std::string> positional;
-  std::string out_dir = ".", formats, config_dir = default_config_dir();
-  for (size_t k = 0; k < args.size(); ++k) {
-    const std::string& a = args[k];
-    auto value = [&]() -> std::string {
-      MOTLAB_CHECK(k + 1 < args.size(), "motlab table: ", a, " needs a value\n", kTableUsage);
-      return args[++k];
-    };
-    if (a == "--out") {
-      out_dir = value();
-    } else if (a == "--formats") {
-      formats = value();
-    } else if (a == "--config-dir") {
-      config_dir = value();
-    } else {
-      MOTLAB_CHECK(a.rfind("--", 0) != 0, "motlab table: unknown flag ", a, "\n", kTableUsage);
-      positional.push_back(a);
-    }
-  }
-  MOTLAB_CHECK(positional.size() >= 2, "motlab table: expected a spec and at least one run\n",
-               kTableUsage);
-  for (const auto& format : report::split_list(formats))
+int table_command(CommandLine& cl) {
+  std::string spec_name, out_dir = ".", config_dir = default_config_dir();
+  std::vector<std::string> run_args, formats;
+  cl.describe("  writes <out>/tables/<file>.<format> and prints the Markdown")
+      .positional("spec", &spec_name,
+                  "configs/table/<name>.yaml (table1, table2, ...) or a path to such a file")
+      .rest("run=dir | dir", &run_args,
+            "name=dir gives the run a spec row names (`run: tmr`); a plain dir (or a sweep dir) "
+            "is named by its `method` choice in choices.yaml",
+            1)
+      .text("out", &out_dir, "DIR", "output directory")
+      .list("formats", &formats, "md,csv,tex", "table formats (default: the spec's)")
+      .text("config-dir", &config_dir, "DIR", "primary config folder holding table/")
+      .parse();
+  std::vector<std::string> positional{spec_name};
+  positional.insert(positional.end(), run_args.begin(), run_args.end());
+  for (const auto& format : formats)
     MOTLAB_CHECK(format == "md" || format == "csv" || format == "tex", "motlab table: unknown ",
                  "format '", format, "' in --formats (known: md, csv, tex)");
 
@@ -68,7 +54,11 @@ int table_command(const std::vector<std::string>& args) {
                  join_names(paths.options_of("table"), "none"), ")");
   }
   Config spec = Config::from_yaml_file(spec_file);
-  if (!formats.empty()) spec = spec.with("formats", Config::string(formats));
+  if (!formats.empty()) {
+    std::string format_list;
+    for (const auto& format : formats) format_list += (format_list.empty() ? "" : ",") + format;
+    spec = spec.with("formats", Config::string(format_list));
+  }
 
   // Runs by name.
   std::map<std::string, std::string> runs;
@@ -114,4 +104,4 @@ int table_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("table",
                "render a table spec (configs/table/<spec>) from run dirs: Markdown, CSV, LaTeX",
-               motlab::cli::kTableUsage, motlab::cli::table_command);
+               motlab::cli::table_command);

@@ -8,62 +8,37 @@
 // transformers.
 #include <iostream>
 
-#include "experiments/cli.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
 #include "framework/data/npy.h"
 #include "framework/nn/hf/backbone.h"
 #include "framework/nn/hf/lora.h"
+#include "tools/motlab/cli.h"
 
 namespace motlab::cli {
 namespace {
 
-const char* kHiddenStatesUsage =
-    "usage: motlab hidden-states --model-dir D --ids ids.npy [--mask mask.npy] --out h.npy\n"
-    "                            [--dtype f32|bf16] [--device cpu|cuda]\n"
-    "                            [--adapter peft_dir] [--save-adapter out_dir]\n"
-    "  writes the backbone's last hidden state [B, L, H] (float32) for token ids [B, L]\n";
-
-int hidden_states_command(const std::vector<std::string>& args) {
+int hidden_states_command(CommandLine& cl) {
   std::string model_dir, ids_path, mask_path, out_path, dtype = "f32", device = "cpu", adapter,
                                                         save_adapter;
-  for (size_t k = 0; k < args.size(); ++k) {
-    auto value = [&](const char* flag) {
-      MOTLAB_CHECK(k + 1 < args.size(), "motlab hidden-states: ", flag, " needs a value");
-      return args[++k];
-    };
-    if (args[k] == "--model-dir") {
-      model_dir = value("--model-dir");
-    } else if (args[k] == "--ids") {
-      ids_path = value("--ids");
-    } else if (args[k] == "--mask") {
-      mask_path = value("--mask");
-    } else if (args[k] == "--out") {
-      out_path = value("--out");
-    } else if (args[k] == "--dtype") {
-      dtype = value("--dtype");
-    } else if (args[k] == "--adapter") {
-      adapter = value("--adapter");
-    } else if (args[k] == "--save-adapter") {
-      save_adapter = value("--save-adapter");
-    } else if (args[k] == "--device") {
-      device = value("--device");
-    } else {
-      MOTLAB_FAIL("motlab hidden-states: unknown argument '", args[k], "'\n", kHiddenStatesUsage);
-    }
-  }
+  cl.describe("  writes the backbone's last hidden state [B, L, H] (float32) for token ids [B, L]")
+      .text("model-dir", &model_dir, "D", "a Hugging Face model folder (required)")
+      .text("ids", &ids_path, "ids.npy", "token ids [B, L], int64 or int32 (required)")
+      .text("mask", &mask_path, "mask.npy", "attention mask shaped like the ids (default: ones)")
+      .text("out", &out_path, "h.npy", "where the hidden states go (required)")
+      .choice("dtype", &dtype, {"f32", "float32", "bf16", "bfloat16"}, "compute type")
+      .text("device", &device, "D", "cpu or cuda")
+      .text("adapter", &adapter, "peft_dir", "a PEFT LoRA adapter folder, loaded unmerged")
+      .text("save-adapter", &save_adapter, "out_dir",
+            "write the adapter back in motlab's PEFT layout (needs --adapter)")
+      .parse();
   MOTLAB_CHECK(!model_dir.empty() && !ids_path.empty() && !out_path.empty(),
-               "motlab hidden-states: --model-dir, --ids and --out are required\n",
-               kHiddenStatesUsage);
+               "motlab hidden-states: --model-dir, --ids and --out are required (see motlab "
+               "hidden-states --help)");
   HfBackboneSettings options;
   options.model_dir = model_dir;
   options.device = resolve_device(device);
-  if (dtype == "f32" || dtype == "float32")
-    options.dtype = "float32";
-  else if (dtype == "bf16" || dtype == "bfloat16")
-    options.dtype = "bfloat16";
-  else
-    MOTLAB_FAIL("motlab hidden-states: --dtype '", dtype, "' (expected f32 or bf16)");
+  options.dtype = dtype == "f32" || dtype == "float32" ? "float32" : "bfloat16";
   torch::Tensor ids = npy::load(ids_path);
   MOTLAB_CHECK(ids.dim() == 2 && !ids.is_floating_point(), "motlab hidden-states: ", ids_path,
                " must hold integer token ids [B, L], got ", ids.sizes(), " ", ids.scalar_type());
@@ -95,6 +70,6 @@ int hidden_states_command(const std::vector<std::string>& args) {
 
 MOTLAB_COMMAND("hidden-states",
                "last hidden states of a Hugging Face backbone (qwen2, distilbert, ...) for ids.npy",
-               kHiddenStatesUsage, hidden_states_command);
+               hidden_states_command);
 
 }  // namespace motlab::cli
