@@ -26,7 +26,9 @@ $motlab run "${common[@]}" trainer.nproc_per_node="$ranks" run.dir="$out/ranks$r
   >"$out/ranks$ranks.txt" 2>&1
 python3 - "$out/ranks1/metrics.json" "$out/ranks$ranks/metrics.json" "$ranks" <<'PY'
 import json, sys
-one, many, ranks = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+# metrics.json: the measurements are under "metrics".
+one, many = json.load(open(sys.argv[1]))["metrics"], json.load(open(sys.argv[2]))["metrics"]
+ranks = int(sys.argv[3])
 pairs = lambda m: 32 * 1000.0 / m["train/ms_per_step"]
 comm = many.get("train/communication_ms_per_step", 0.0)
 print(f"{'setup':<18} {'ms/step':>9} {'pairs/s':>9} {'comm ms':>8} {'comm %':>7}")

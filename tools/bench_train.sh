@@ -37,7 +37,7 @@ for size in tiny paper; do
       { echo "$method $size: failed (see $dir/log.txt)"; continue; }
     python3 - "$dir/metrics.json" "$method" "$size" <<'PY'
 import json, sys
-m = json.load(open(sys.argv[1]))
+m = json.load(open(sys.argv[1]))["metrics"]
 ms = m["train/ms_per_step"]
 print(f"{sys.argv[2]:<12} {sys.argv[3]:<6} {1000.0 / ms:10.2f} {ms:12.1f}")
 PY

@@ -201,7 +201,7 @@ stage_p2() {
     "$motlab" run task=bench_train_step method=tmr size=paper loss=infonce '~text_similarity' \
       text_encoder.model_dir="$work/distilbert768/model" trainer.bf16=$bf16 device="$device" \
       task.repeats="$step_repeats" run.dir="$work/p2_motlab_bf16_$bf16" || rc=1
-    $python -c "import json,sys; m=json.load(open(sys.argv[1])); print(json.dumps({'p2_motlab': {'bf16': sys.argv[2] == 'true', **{k: m[k] for k in ('median_ms','mean_ms','p10_ms','p90_ms','first_loss','last_loss','trainable_parameters')}}}))" \
+    $python -c "import json,sys; m=json.load(open(sys.argv[1]))['metrics']; print(json.dumps({'p2_motlab': {'bf16': sys.argv[2] == 'true', **{k: m[k] for k in ('median_ms','mean_ms','p10_ms','p90_ms','first_loss','last_loss','trainable_parameters')}}}))" \
       "$work/p2_motlab_bf16_$bf16/metrics.json" $bf16 >> "$results" || rc=1
   done
   return $rc
@@ -232,8 +232,8 @@ import csv, json, math, sys
 run, reload, method = sys.argv[1:4]
 rows = list(csv.DictReader(open(f"{run}/metrics.csv")))
 losses = [float(r["train/loss"]) for r in rows if r.get("train/loss")]
-metrics = json.load(open(f"{run}/metrics.json"))
-again = json.load(open(f"{reload}/metrics.json"))
+metrics = json.load(open(f"{run}/metrics.json"))["metrics"]
+again = json.load(open(f"{reload}/metrics.json"))["metrics"]
 out = {"train": method, "epochs": len(rows), "steps": int(float(rows[-1]["step"])) if rows else 0,
        "loss_first_epoch": losses[0] if losses else None, "loss_last_epoch": losses[-1] if losses else None,
        "finite": all(math.isfinite(x) for x in losses),

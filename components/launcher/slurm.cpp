@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -281,7 +282,7 @@ class SlurmLauncher : public Launcher {
       job.status = "failed";
       std::string error;
       try {
-        error = nlohmann::json::parse(read_file(job.dir + "/metrics.json")).value("error", "");
+        error = RunDir(job.dir).summary().error;
       } catch (const std::exception&) {
       }
       job.reason = (error.empty() ? "SLURM state " + state : error) + " (see " + out_file + ")";

@@ -107,8 +107,8 @@ MOTLAB_REGISTER(motion_encoder_family, "fused",
                 fused_encoder_settings().options(),
                 [](const Options& o, const BuildContext& ctx) -> std::shared_ptr<MotionEncoder> {
                   const FusedEncoderSettings s = fused_encoder_settings().read(o);
-                  auto tmr = train::load_motion_encoder(s.tmr_run, ctx, "tmr");
-                  auto cnn = train::load_motion_encoder(s.cnn_run, ctx, "cnn");
+                  auto tmr = train::load_motion_encoder(RunDir(s.tmr_run), ctx, "tmr");
+                  auto cnn = train::load_motion_encoder(RunDir(s.cnn_run), ctx, "cnn");
                   auto encoder = std::make_shared<FusedMotionEncoder>(
                       tmr, cnn, tmr->token_dim(), cnn->token_dim(), s.attention_dim, s.num_heads,
                       s.latent_dim);

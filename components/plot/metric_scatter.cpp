@@ -3,6 +3,7 @@
 // joined in the given order. Written as <run dir>/plots/<file>.svg.
 #include <nlohmann/json.hpp>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -68,14 +69,13 @@ class MetricScatter : public Report {
         auto it = stage_dirs.find(name);
         MOTLAB_CHECK(it != stage_dirs.end(), "metric_scatter '", file_, "': run '", name,
                      "' is not given");
-        const std::string path = it->second + "/metrics.json";
-        MOTLAB_CHECK(file_exists(path), "metric_scatter '", file_, "': ", path, " is missing");
-        const auto m = nlohmann::json::parse(read_file(path));
-        for (const auto* key : {&x_, &y_})
-          MOTLAB_CHECK(m.contains(*key) && m[*key].is_number(), path, " has no number '", *key,
-                       "'");
-        series.x.push_back(m[x_].get<double>() * x_scale_);
-        series.y.push_back(m[y_].get<double>());
+        const RunDir run_dir(it->second);
+        MOTLAB_CHECK(run_dir.has_summary(), "metric_scatter '", file_,
+                     "': ", run_dir.summary_file(), " is missing");
+        const RunSummary summary = run_dir.summary();
+        const std::string who = "metric_scatter '" + file_ + "'";
+        series.x.push_back(summary.require_metric(x_, who) * x_scale_);
+        series.y.push_back(summary.require_metric(y_, who));
       }
       plot.series.push_back(series);
     }

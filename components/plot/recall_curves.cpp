@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -61,18 +62,17 @@ class RecallCurves : public Report {
       auto it = stage_dirs.find(curve.run);
       MOTLAB_CHECK(it != stage_dirs.end(), "recall_curves '", file_, "': run '", curve.run,
                    "' is not given");
-      const std::string path = it->second + "/metrics.json";
-      MOTLAB_CHECK(file_exists(path), "recall_curves '", file_, "': ", path, " is missing");
-      const auto metrics = nlohmann::json::parse(read_file(path));
+      const RunDir run_dir(it->second);
+      MOTLAB_CHECK(run_dir.has_summary(), "recall_curves '", file_, "': ", run_dir.summary_file(),
+                   " is missing");
+      const RunSummary summary = run_dir.summary();
       report::Series series;
       series.label = curve.label;
       for (const auto& [k, key] : std::vector<std::pair<double, const char*>>{
                {1, "R01"}, {2, "R02"}, {3, "R03"}, {5, "R05"}, {10, "R10"}}) {
         const std::string name = metrics_ + "/" + direction_ + "/" + key;
-        MOTLAB_CHECK(metrics.contains(name) && metrics[name].is_number(), path, ": no '", name,
-                     "'");
         series.x.push_back(k);
-        series.y.push_back(metrics[name].get<double>());
+        series.y.push_back(summary.require_metric(name, "recall_curves '" + file_ + "'"));
       }
       plot.series.push_back(series);
     }

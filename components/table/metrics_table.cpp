@@ -3,6 +3,7 @@
 // Written as <run dir>/tables/<file>.{md,csv,tex}.
 #include <nlohmann/json.hpp>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -74,15 +75,16 @@ class MetricsTable : public Report {
       auto it = stage_dirs.find(r.run);
       MOTLAB_CHECK(it != stage_dirs.end(), "metrics_table '", file_, "': run '", r.run,
                    "' is not given");
-      const std::string path = it->second + "/metrics.json";
-      MOTLAB_CHECK(file_exists(path), "metrics_table '", file_, "': ", path, " is missing");
-      const auto metrics = nlohmann::json::parse(read_file(path));
+      const RunDir run_dir(it->second);
+      MOTLAB_CHECK(run_dir.has_summary(), "metrics_table '", file_, "': ", run_dir.summary_file(),
+                   " is missing");
+      const RunSummary summary = run_dir.summary();
       report::Row row;
       row.label = r.label;
       for (const auto& c : columns_) {
-        MOTLAB_CHECK(metrics.contains(c.metric), path, " has no '", c.metric, "'");
+        MOTLAB_CHECK(summary.has_metric(c.metric), summary.file, " has no '", c.metric, "'");
         report::Cell cell;
-        if (metrics[c.metric].is_number()) cell.value = metrics[c.metric].get<double>();
+        if (auto value = summary.metric(c.metric)) cell.value = *value;
         row.cells.push_back(cell);
       }
       group.rows.push_back(row);

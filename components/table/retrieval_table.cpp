@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/install_paths.h"
@@ -129,14 +130,15 @@ class RetrievalTable : public Report {
         blocks_(std::move(blocks)) {}
 
   void write(const std::map<std::string, std::string>& stage_dirs, RunContext& run) override {
-    std::map<std::string, nlohmann::json> metrics;
+    std::map<std::string, RunSummary> metrics;
     for (const auto& m : methods_) {
       auto it = stage_dirs.find(m.run);
       MOTLAB_CHECK(it != stage_dirs.end(), "retrieval_table '", file_, "': method '", m.label,
                    "' names run '", m.run, "', which is not given");
-      const std::string path = it->second + "/metrics.json";
-      MOTLAB_CHECK(file_exists(path), "retrieval_table '", file_, "': ", path, " is missing");
-      metrics[m.label] = nlohmann::json::parse(read_file(path));
+      const RunDir run_dir(it->second);
+      MOTLAB_CHECK(run_dir.has_summary(), "retrieval_table '", file_, "': ", run_dir.summary_file(),
+                   " is missing");
+      metrics[m.label] = run_dir.summary();
     }
     std::map<PaperKey, std::vector<double>> paper;
     if (!paper_csv_.empty()) paper = read_paper_table(resolve(paper_csv_));
@@ -159,11 +161,11 @@ class RetrievalTable : public Report {
         for (const char* direction : {"t2m", "m2t"})
           for (const char* metric : kMetrics) {
             const std::string key = block.metrics + "/" + direction + "/" + metric;
-            const auto& j = metrics[m.label];
-            MOTLAB_CHECK(j.contains(key), "retrieval_table '", file_, "': ", stage_dirs.at(m.run),
-                         "/metrics.json has no '", key, "'");
+            const RunSummary& summary = metrics[m.label];
+            MOTLAB_CHECK(summary.has_metric(key), "retrieval_table '", file_, "': ", summary.file,
+                         " has no '", key, "'");
             report::Cell cell;
-            if (j[key].is_number()) cell.value = j[key].get<double>();
+            if (auto value = summary.metric(key)) cell.value = *value;
             row.cells.push_back(cell);
           }
         group.rows.push_back(row);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -95,7 +96,7 @@ torch::Tensor source_motions(const std::string& run) {
       const int64_t rows = npy::load(file).size(0);
       if (rows > best_rows) best = file, best_rows = rows;
     }
-  if (best.empty()) best = run + "/embeddings/test_motion.npy";
+  if (best.empty()) best = RunDir(run).embeddings_file("test_motion.npy");
   MOTLAB_CHECK(fs::exists(best), "bench_index: ", run,
                " has neither an index (motlab index) nor embeddings/test_motion.npy");
   log::info("bench", "motion embeddings from " + best);
@@ -122,7 +123,7 @@ Set make_set(const std::string& name, const BenchIndexSettings& o, torch::Genera
                "bench_index: set 'real' needs task.source_run=<a trained run>");
   torch::Tensor base = source_motions(o.source_run);
   torch::Tensor queries =
-      search::unit_rows(eval::load_matrix(o.source_run + "/embeddings/test_text.npy"));
+      search::unit_rows(eval::load_matrix(RunDir(o.source_run).embeddings_file("test_text.npy")));
   const int64_t d = base.size(1);
   MOTLAB_CHECK(d <= o.dim, "bench_index: the run's embeddings have ", d,
                " dimensions, more than task.dim=", o.dim);

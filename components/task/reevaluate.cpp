@@ -7,6 +7,7 @@
 //   kv_pruner=<option>     the pruner the text encoder uses (configs/kv_pruner/*; null = none)
 #include <fstream>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -20,11 +21,6 @@
 
 namespace motlab {
 namespace {
-
-std::vector<std::string> existing_lines(const std::string& path) {
-  MOTLAB_CHECK(file_exists(path), "reevaluate: ", path, " is missing");
-  return read_lines(path);
-}
 
 struct ReevaluateSettings {
   std::string source_run;
@@ -50,10 +46,9 @@ class ReevaluateTask : public Task {
       : source_(std::move(source)), protocols_(std::move(protocols)), batch_size_(batch_size) {}
 
   void run(RunContext& run) override {
-    const std::string config_path = source_ + "/config_resolved.yaml";
-    MOTLAB_CHECK(file_exists(config_path), "reevaluate: '", source_,
-                 "' is not a finished run directory (no config_resolved.yaml)");
-    Config source = Config::from_yaml_file(config_path);
+    const RunDir source_dir(source_);
+    const std::string config_path = source_dir.resolved_config_file();
+    const Config& source = source_dir.resolved_config("reevaluate");
     MOTLAB_CHECK(source.has("text_encoder"), config_path, ": no text_encoder node");
     Config text_node = source["text_encoder"];
     const Config& config = run.config();
@@ -65,20 +60,19 @@ class ReevaluateTask : public Task {
     }
     const BuildContext ctx = run.build_context();
     std::shared_ptr<TextEncoder> text = text_encoder_family().build(text_node, ctx);
-    train::load_module(train::model_weights_path(source_, "text_encoder"), *text);
+    train::load_module(source_dir.model_weights_file("text_encoder"), *text);
     text->eval();
 
-    const std::string emb = source_ + "/embeddings/";
+    TestEmbeddings saved = source_dir.test_embeddings();
     eval::EvalInputs inputs;
-    inputs.captions = existing_lines(emb + "test_captions.txt");
-    inputs.ids = existing_lines(emb + "test_ids.txt");
-    inputs.frames = eval::read_frame_counts(emb + "test_frames.txt", inputs.ids.size());
-    inputs.motion = eval::load_matrix(emb + "test_motion.npy");
-    if (file_exists(emb + "test_caption_similarity.npy"))
-      inputs.caption_similarity = eval::load_matrix(emb + "test_caption_similarity.npy");
-    MOTLAB_CHECK(static_cast<int64_t>(inputs.captions.size()) == inputs.motion.size(0), emb, ": ",
-                 inputs.captions.size(), " captions for ", inputs.motion.size(0),
-                 " motion embeddings");
+    inputs.captions = saved.captions;
+    inputs.ids = saved.ids;
+    inputs.frames = saved.frames;
+    inputs.motion = saved.motion;
+    inputs.caption_similarity = saved.caption_similarity;
+    MOTLAB_CHECK(static_cast<int64_t>(inputs.captions.size()) == inputs.motion.size(0),
+                 source_dir.embeddings_file("test_captions.txt"), ": ", inputs.captions.size(),
+                 " captions for ", inputs.motion.size(0), " motion embeddings");
     text->reset_statistics();
     std::vector<torch::Tensor> parts;
     {
@@ -101,7 +95,9 @@ class ReevaluateTask : public Task {
       run.set_metric("text_encoder/" + key, value);
     run.set_info("source_run", source_);
     run.set_info("kv_pruner", has_pruner ? component_key(config["kv_pruner"]) : "null");
-    npy::save(run.path("embeddings/test_text.npy"), inputs.text);
+    // The same files as a training run's, so `motlab eval <this run>` recomputes every number.
+    saved.text = inputs.text;
+    if (run.is_primary()) RunDir(run.dir()).save_test_embeddings(saved);
     log::info("reevaluate", "(a) t2m R@10 " + std::to_string(run.metrics().at("all/t2m/R10")));
   }
 

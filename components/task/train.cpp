@@ -4,6 +4,7 @@
 // framework/train/run_artifacts.h.
 #include <filesystem>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
@@ -21,12 +22,6 @@
 
 namespace motlab {
 namespace {
-
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  write_file_atomic(path, text);
-}
 
 struct TrainTaskSettings {
   bool resume = false;
@@ -93,7 +88,7 @@ class TrainTask : public Task {
 
     train::load_model_weights(trainer.best_checkpoint(), model);
     for (const auto& [name, module] : model.modules())
-      train::save_module(train::model_weights_path(run.dir(), name), *module);
+      train::save_module(RunDir(run.dir()).model_weights_file(name), *module);
     run.set_metric("best_epoch", static_cast<double>(result.best_epoch));
     run.set_metric("epochs", static_cast<double>(result.epochs_completed));
     run.set_metric("early_stopped", result.early_stopped ? 1.0 : 0.0);
@@ -109,7 +104,7 @@ class TrainTask : public Task {
   bool data_parallel() const override { return true; }
 
   void check_resume(const RunContext& run) const override {
-    train::check_checkpoint(run.dir() + "/checkpoints/last.pt");
+    train::check_checkpoint(RunDir(run.dir()).checkpoint_file("last"));
   }
 
   // The evaluation protocols (paper (a)-(e)) on the test embeddings; the embeddings and caption
@@ -133,17 +128,10 @@ class TrainTask : public Task {
       run.set_metric(key, value);
     const double n = static_cast<double>(encoded.ids.size());
     run.set_metric("test/chance_R10", 100.0 * std::min(10.0, n) / n);
-    if (save_embeddings_) {
-      npy::save(run.path("embeddings/test_text.npy"), encoded.text);
-      npy::save(run.path("embeddings/test_motion.npy"), encoded.motion);
-      if (inputs.caption_similarity.defined())
-        npy::save(run.path("embeddings/test_caption_similarity.npy"), inputs.caption_similarity);
-      write_lines(run.path("embeddings/test_ids.txt"), encoded.ids);
-      write_lines(run.path("embeddings/test_captions.txt"), encoded.captions);
-      std::vector<std::string> frames;
-      for (int64_t f : encoded.frames) frames.push_back(std::to_string(f));
-      write_lines(run.path("embeddings/test_frames.txt"), frames);
-    }
+    if (save_embeddings_ && run.is_primary())
+      RunDir(run.dir()).save_test_embeddings({encoded.text, encoded.motion, encoded.ids,
+                                              encoded.captions, encoded.frames,
+                                              inputs.caption_similarity});
   }
 
  private:

@@ -15,12 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string>& bookkeeping_keys() {
-  static const std::set<std::string> keys{"seed", "wall_time_s"};
-  return keys;
-}
-
-bool is_run_dir(const fs::path& dir) { return fs::is_regular_file(dir / "metrics.json"); }
+bool is_run_dir(const fs::path& dir) { return RunDir(dir.string()).has_summary(); }
 bool is_sweep_dir(const fs::path& dir) { return fs::is_regular_file(dir / "multirun.yaml"); }
 
 void add_checked(const std::string& dir, bool named_directly, std::vector<RunRecord>* out,
@@ -31,7 +26,7 @@ void add_checked(const std::string& dir, bool named_directly, std::vector<RunRec
     return;
   }
   const std::string status = run.status.empty() ? "no status" : "status '" + run.status + "'";
-  MOTLAB_CHECK(!named_directly, dir, "/metrics.json: the run did not finish (", status,
+  MOTLAB_CHECK(!named_directly, run.summary.file, ": the run did not finish (", status,
                "); only finished runs can be reported");
   if (warnings) warnings->push_back("skipped " + dir + " (" + status + ")");
 }
@@ -70,40 +65,13 @@ void add_tree(const fs::path& root, std::vector<RunRecord>* out,
 
 }  // namespace
 
-std::optional<double> RunRecord::metric(const std::string& key) const {
-  auto it = metrics.find(key);
-  if (it == metrics.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
-bool RunRecord::has_metric(const std::string& key) const {
-  auto it = metrics.find(key);
-  return it != metrics.end() && (it->is_number() || it->is_null());
-}
-
-std::vector<std::string> RunRecord::metric_keys() const {
-  std::vector<std::string> keys;
-  for (auto it = metrics.begin(); it != metrics.end(); ++it)
-    if ((it->is_number() || it->is_null()) && !bookkeeping_keys().count(it.key()))
-      keys.push_back(it.key());
-  return keys;
-}
-
 RunRecord load_run(const std::string& dir) {
   RunRecord run;
   run.dir = dir;
-  const std::string metrics_file = dir + "/metrics.json";
-  std::ifstream in(metrics_file);
-  MOTLAB_CHECK(in.good(), "'", dir, "' is not a run directory (no readable metrics.json)");
-  try {
-    run.metrics = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    MOTLAB_FAIL(metrics_file, ": not valid JSON (", e.what(), ")");
-  }
-  MOTLAB_CHECK(run.metrics.is_object(), metrics_file, ": expected a JSON object");
-  if (run.metrics.contains("status") && run.metrics["status"].is_string())
-    run.status = run.metrics["status"].get<std::string>();
-  const std::string overrides_file = dir + "/overrides.yaml";
+  const RunDir run_dir(dir);
+  run.summary = run_dir.summary();
+  run.status = run.summary.status;
+  const std::string overrides_file = run_dir.file("overrides.yaml");
   if (fs::exists(overrides_file)) {
     Config list = Config::from_yaml_file(overrides_file);
     MOTLAB_CHECK(list.is_null() || list.is_list(), overrides_file, ": expected a list");
@@ -115,7 +83,7 @@ RunRecord load_run(const std::string& dir) {
       run.overrides[key] = o.kind == Override::Kind::kDelete ? "<deleted>" : o.value_text;
     }
   }
-  const std::string choices_file = dir + "/choices.yaml";
+  const std::string choices_file = run_dir.file("choices.yaml");
   if (fs::exists(choices_file)) {
     Config choices = Config::from_yaml_file(choices_file);
     for (const auto& [group, option] : choices.items())

@@ -8,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "framework/artifacts/run_dir.h"
+
 namespace motlab::report {
 
 struct RunRecord {
   std::string dir;
-  nlohmann::json metrics;                        // metrics.json as written
+  RunSummary summary;                            // metrics.json (RunDir::summary)
   std::vector<std::string> override_texts;       // overrides.yaml, in order
   std::map<std::string, std::string> overrides;  // key (with +/~ prefix, @package) -> value text
   std::map<std::string, std::string> choices;    // choices.yaml (group -> option)
@@ -20,11 +22,9 @@ struct RunRecord {
 
   // A numeric metric: nullopt when absent or null (a null is an absent value, e.g. the metrics of
   // an empty subset). has_metric tells the two apart.
-  std::optional<double> metric(const std::string& key) const;
-  bool has_metric(const std::string& key) const;
-  // Keys of metrics.json whose values are numbers or null, minus run bookkeeping (seed,
-  // wall_time_s).
-  std::vector<std::string> metric_keys() const;
+  std::optional<double> metric(const std::string& key) const { return summary.metric(key); }
+  bool has_metric(const std::string& key) const { return summary.has_metric(key); }
+  std::vector<std::string> metric_keys() const { return summary.metric_keys(); }
 };
 
 RunRecord load_run(const std::string& dir);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/overrides.h"
 #include "framework/config/search_path.h"
 #include "framework/core/device.h"
@@ -82,29 +83,25 @@ std::string results_dir_of(const Config& resolved) {
 void write_metrics_json(const std::string& dir, const std::string& status, const std::string& error,
                         const Config& resolved, const std::string& task, const std::string& device,
                         double wall, const RunContext* run, const std::string& started) {
-  json out;
-  out["status"] = status;
-  if (!error.empty()) out["error"] = error;
-  out["task"] = task;
-  out["experiment"] = resolved.get<std::string>("run.name", "");
-  out["seed"] = resolved.get<int64_t>("seed", 0);
-  out["device"] = device;
-  out["wall_time_s"] = wall;
-  out["started_at"] = started;
-  out["git_sha"] = MOTLAB_GIT_SHA;
-  out["motlab_version"] = motlab_version();
-  out["torch_version"] = torch_version();
-  out["openblas_core"] = openblas_core_name();  // kernels decide float rounding
+  RunSummary summary;
+  summary.status = status;
+  summary.error = error;
+  json& book = summary.bookkeeping;
+  book["task"] = task;
+  book["experiment"] = resolved.get<std::string>("run.name", "");
+  book["seed"] = resolved.get<int64_t>("seed", 0);
+  book["device"] = device;
+  book["wall_time_s"] = wall;
+  book["started_at"] = started;
+  book["git_sha"] = MOTLAB_GIT_SHA;
+  book["motlab_version"] = motlab_version();
+  book["torch_version"] = torch_version();
+  book["openblas_core"] = openblas_core_name();  // kernels decide float rounding
   if (run) {
-    for (const auto& [k, v] : run->infos()) out[k] = v;
-    for (const auto& [k, v] : run->metrics()) {
-      if (std::isfinite(v))
-        out[k] = v;
-      else
-        out[k] = nullptr;  // JSON has no NaN; absent metrics (e.g. an empty subset) are null
-    }
+    summary.info = run->infos();
+    for (const auto& [k, v] : run->metrics()) summary.metrics[k] = v;
   }
-  write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
+  RunDir(dir).write_summary(summary);
 }
 
 }  // namespace
@@ -229,8 +226,9 @@ std::vector<std::string> changed_settings(const Config& saved, const Config& res
 }
 
 bool guard_existing_run(const std::string& dir, const Config& resolved, bool continues_in_place) {
-  const std::string status = run_status(dir);
-  const std::string saved_config = dir + "/config_resolved.yaml";
+  const RunDir run_dir(dir);
+  const std::string status = run_dir.status();
+  const std::string saved_config = run_dir.resolved_config_file();
   if (status.empty() && !file_exists(saved_config)) return false;  // a new directory
   const bool resume = resolved.get<bool>("resume", false);
   const bool overwrite = resolved.get<bool>("run.overwrite", false);
@@ -328,6 +326,7 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
     return launch_local_ranks(request, dir, job_num, static_cast<int>(nproc_per_node));
   }
   const bool primary = dist::is_primary();
+  const RunDir run_dir(dir);
   Config resolved = resolve_for(composed, dir, job_num);
   resolved =
       resolved.with("run.name", Config::string(experiment_name(composed.config, composed.choices)));
@@ -350,15 +349,16 @@ int run_job(const RunRequest& request, const std::string& job_dir_in, int job_nu
       // A finished run trains longer: what the resume reads is checked first, and the finished
       // metrics are kept beside the new ones.
       if (probe_task) probe_task->check_resume(probe);
-      write_file_atomic(dir + "/metrics.before_resume.json", read_file(dir + "/metrics.json"));
+      write_file_atomic(run_dir.file("metrics.before_resume.json"),
+                        read_file(run_dir.summary_file()));
     }
     make_dirs(dir);
-    write_file_atomic(dir + "/config.yaml", composed.config.to_yaml());
-    write_file_atomic(dir + "/config_resolved.yaml", resolved.to_yaml());
-    write_file_atomic(dir + "/overrides.yaml", yaml_of_list(request.overrides));
-    write_file_atomic(dir + "/choices.yaml", yaml_of_map(composed.choices));
+    write_file_atomic(run_dir.file("config.yaml"), composed.config.to_yaml());
+    write_file_atomic(run_dir.resolved_config_file(), resolved.to_yaml());
+    write_file_atomic(run_dir.file("overrides.yaml"), yaml_of_list(request.overrides));
+    write_file_atomic(run_dir.file("choices.yaml"), yaml_of_map(composed.choices));
   });
-  if (primary) log::set_file(dir + "/log.txt");
+  if (primary) log::set_file(run_dir.file("log.txt"));
   const std::string started = timestamp("%Y-%m-%dT%H:%M:%S");
   const auto start = std::chrono::steady_clock::now();
   const std::string task_key =
@@ -467,39 +467,28 @@ int sweep_summary(const std::vector<Job>& jobs, const std::string& sweep_dir) {
 }  // namespace
 
 void mark_run_failed(const std::string& dir, const std::string& reason) {
-  const std::string path = dir + "/metrics.json";
-  json out = json::object();
-  if (file_exists(path)) {
+  const RunDir run_dir(dir);
+  RunSummary summary;
+  if (run_dir.has_summary()) {
     try {
-      out = json::parse(read_file(path));
+      summary = run_dir.summary();
     } catch (const std::exception&) {
-      out = json::object();  // unreadable: replaced by a record that says why the run ended
+      summary = RunSummary();  // unreadable: replaced by a record that says why the run ended
     }
-    if (!out.is_object()) out = json::object();
-    const std::string status = out.value("status", "");
-    if (status != "running" && !status.empty()) return;
+    if (summary.status != "running" && !summary.status.empty()) return;
   }
-  out["status"] = "failed";
-  out["error"] = reason;
-  make_dirs(dir);
-  write_file_atomic(path, out.dump(2) + "\n");
+  summary.status = "failed";
+  summary.error = reason;
+  run_dir.write_summary(summary);
 }
 
-std::string run_status(const std::string& dir) {
-  std::ifstream in(dir + "/metrics.json");
-  if (!in) return "";
-  try {
-    json metrics = json::parse(in);
-    return metrics.value("status", "");
-  } catch (const std::exception&) {
-    return "";
-  }
-}
+std::string run_status(const std::string& dir) { return RunDir(dir).status(); }
 
 std::vector<std::string> run_overrides(const std::string& dir) {
   std::vector<std::string> out;
-  if (!fs::exists(dir + "/overrides.yaml")) return out;
-  Config list = Config::from_yaml_file(dir + "/overrides.yaml");
+  const std::string file = RunDir(dir).file("overrides.yaml");
+  if (!fs::exists(file)) return out;
+  Config list = Config::from_yaml_file(file);
   for (size_t k = 0; k < list.size(); ++k) out.push_back(list.at(k).scalar_text());
   return out;
 }

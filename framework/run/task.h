@@ -29,8 +29,8 @@ class RunContext {
   uint64_t seed() const { return seed_; }
   BuildContext build_context() const;
 
-  // metrics.json: flat key -> number or string; written atomically at the end of the job (and
-  // on every flush()) together with status, versions, seed, device, wall time and git sha.
+  // metrics.json (RunDir): metrics under "metrics", infos under "info", beside the status,
+  // versions, seed, device, wall time and git sha; written atomically at the end of the job.
   void set_metric(const std::string& key, double value);
   void set_info(const std::string& key, const std::string& value);
   const std::map<std::string, double>& metrics() const { return metrics_; }

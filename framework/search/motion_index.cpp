@@ -1,4 +1,5 @@
 #include "framework/search/motion_index.h"
+#include "framework/artifacts/run_dir.h"
 
 #include <chrono>
 #include <filesystem>
@@ -24,7 +25,7 @@ namespace {
 
 // What makes stored embeddings stale: the motion encoder's weights file (size and time).
 std::string weights_fingerprint(const std::string& run_dir) {
-  const std::string path = train::model_weights_path(run_dir, "motion_encoder");
+  const std::string path = RunDir(run_dir).model_weights_file("motion_encoder");
   MOTLAB_CHECK(fs::exists(path), run_dir, ": no trained motion encoder (", path,
                "): index a finished training run");
   return std::to_string(fs::file_size(path)) + ":" +
@@ -145,7 +146,7 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
     }
   }
 
-  auto motion_encoder = train::load_motion_encoder(run_dir, BuildContext{device});
+  auto motion_encoder = train::load_motion_encoder(RunDir(run_dir), BuildContext{device});
   motion_encoder->eval();
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> rows(motions.size());
@@ -237,13 +238,11 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
 RunEncoders load_run_encoders(const std::string& run_dir, torch::Device device) {
   RunEncoders out;
   out.device = device;
-  const std::string config_path = run_dir + "/config_resolved.yaml";
-  MOTLAB_CHECK(file_exists(config_path), run_dir,
-               " is not a run directory (no config_resolved.yaml)");
-  out.config = Config::from_yaml_file(config_path);
+  const RunDir run(run_dir);  // config_resolved.yaml is read once for the config and both loads
+  out.config = run.resolved_config();
   const BuildContext ctx{device};
-  out.text = train::load_text_encoder(run_dir, ctx);
-  out.motion = train::load_motion_encoder(run_dir, ctx);
+  out.text = train::load_text_encoder(run, ctx);
+  out.motion = train::load_motion_encoder(run, ctx);
   out.text->eval();
   out.motion->eval();
   if (out.config.get<bool>("data.normalize", true)) {

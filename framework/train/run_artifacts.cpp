@@ -1,4 +1,5 @@
 #include "framework/train/run_artifacts.h"
+#include "framework/artifacts/run_dir.h"
 
 #include <filesystem>
 
@@ -9,45 +10,37 @@
 namespace motlab::train {
 
 namespace {
-Config run_config(const std::string& run_dir, const std::string& node) {
-  const std::string path = run_dir + "/config_resolved.yaml";
-  MOTLAB_CHECK(std::filesystem::exists(path), "run directory '", run_dir,
-               "' has no config_resolved.yaml (is it a finished training run?)");
-  Config config = Config::from_yaml_file(path);
-  MOTLAB_CHECK(config.has(node) && !config[node].is_null(), path, " selects no ", node);
+const Config& run_config(const RunDir& run, const std::string& node) {
+  const Config& config = run.resolved_config("loading the run's " + node);
+  MOTLAB_CHECK(config.has(node) && !config[node].is_null(), run.resolved_config_file(),
+               " selects no ", node);
   return config;
 }
 }  // namespace
 
-std::string model_weights_path(const std::string& run_dir, const std::string& part) {
-  return run_dir + "/model/" + part + ".pt";
-}
-
-std::shared_ptr<MotionEncoder> load_motion_encoder(const std::string& run_dir,
-                                                   const BuildContext& ctx,
+std::shared_ptr<MotionEncoder> load_motion_encoder(const RunDir& run, const BuildContext& ctx,
                                                    const std::string& expected_key) {
-  Config config = run_config(run_dir, "motion_encoder");
+  const Config& config = run_config(run, "motion_encoder");
   const std::string key = component_key(config["motion_encoder"]);
-  MOTLAB_CHECK(expected_key.empty() || key == expected_key, run_dir,
-               "/config_resolved.yaml: the run trained a '", key, "' motion encoder, not the '",
-               expected_key, "' one expected here");
-  MOTLAB_CHECK(file_exists(model_weights_path(run_dir, "motion_encoder")), run_dir,
-               ": no trained weights (", model_weights_path(run_dir, "motion_encoder"),
+  MOTLAB_CHECK(expected_key.empty() || key == expected_key, run.resolved_config_file(),
+               ": the run trained a '", key, "' motion encoder, not the '", expected_key,
+               "' one expected here");
+  const std::string weights = run.model_weights_file("motion_encoder");
+  MOTLAB_CHECK(file_exists(weights), run.path(), ": no trained weights (", weights,
                "): did the run finish?");
   BuildContext own = ctx;
   own.root = config;
   auto encoder = motion_encoder_family().build(config["motion_encoder"], own);
-  load_module(model_weights_path(run_dir, "motion_encoder"), *encoder);
+  load_module(weights, *encoder);
   return encoder;
 }
 
-std::shared_ptr<TextEncoder> load_text_encoder(const std::string& run_dir,
-                                               const BuildContext& ctx) {
-  Config config = run_config(run_dir, "text_encoder");
+std::shared_ptr<TextEncoder> load_text_encoder(const RunDir& run, const BuildContext& ctx) {
+  const Config& config = run_config(run, "text_encoder");
   BuildContext own = ctx;
   own.root = config;
   auto encoder = text_encoder_family().build(config["text_encoder"], own);
-  load_module(model_weights_path(run_dir, "text_encoder"), *encoder);
+  load_module(run.model_weights_file("text_encoder"), *encoder);
   return encoder;
 }
 

@@ -1,4 +1,5 @@
 #include "framework/train/trainer.h"
+#include "framework/artifacts/run_dir.h"
 
 #include <chrono>
 #include <cmath>
@@ -354,8 +355,12 @@ Trainer::Trainer(TrainerSettings options, RetrievalModel model,
                "trainer: text encoder, motion encoder and loss are required");
 }
 
-std::string Trainer::last_checkpoint() const { return options_.dir + "/checkpoints/last.pt"; }
-std::string Trainer::best_checkpoint() const { return options_.dir + "/checkpoints/best.pt"; }
+std::string Trainer::last_checkpoint() const {
+  return RunDir(options_.dir).checkpoint_file("last");
+}
+std::string Trainer::best_checkpoint() const {
+  return RunDir(options_.dir).checkpoint_file("best");
+}
 
 TrainResult Trainer::fit() {
   data::BatchLoader loader(train_, options_.batch_size, options_.shuffle, options_.drop_last,

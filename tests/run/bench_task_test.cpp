@@ -8,6 +8,7 @@
 
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace {
 using motlab::test::run_command;
@@ -19,7 +20,7 @@ TEST(BenchTextEncoder, RecordsLatencyAndThroughputPerBatchSize) {
                            " task.warmup=1 task.repeats=3 ";
   std::string log;
   ASSERT_EQ(run_command(base + "task.batch_sizes=[1,4] run.dir=" + out, &log), 0) << log;
-  const auto m = nlohmann::json::parse(motlab::read_file(out + "/metrics.json"));
+  const auto m = motlab::test::run_summary_flat(out);
   for (const int batch : {1, 4}) {
     const std::string suffix = "/batch" + std::to_string(batch);
     const double median = m["median_ms" + suffix];
@@ -42,7 +43,7 @@ TEST(BenchTrainStep, TimesTheTrainersStepAndTheLossFalls) {
                            " task.frames=40 task.warmup=2 ";
   std::string log;
   ASSERT_EQ(run_command(base + "task.repeats=6 run.dir=" + out, &log), 0) << log;
-  const auto m = nlohmann::json::parse(motlab::read_file(out + "/metrics.json"));
+  const auto m = motlab::test::run_summary_flat(out);
   const double p10 = m["p10_ms"], median = m["median_ms"], p90 = m["p90_ms"];
   EXPECT_GT(p10, 0.0);
   EXPECT_LE(p10, median);

@@ -9,6 +9,7 @@
 
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace {
 using motlab::test::run_command;
@@ -45,9 +46,7 @@ fail_at: 9
   return dir;
 }
 
-nlohmann::json metrics(const std::string& dir) {
-  return nlohmann::json::parse(motlab::read_file(dir + "/metrics.json"));
-}
+nlohmann::json metrics(const std::string& dir) { return motlab::test::run_summary_flat(dir); }
 
 TEST(Pipeline, RunsStagesInOrderWritesReportsAndSkipsFinishedStagesOnReRun) {
   const std::string configs = experiment_dir();

@@ -17,6 +17,7 @@
 #include "framework/model/interfaces.h"
 #include "framework/registry/plugins.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace fs = std::filesystem;
 using motlab::test::run_command;
@@ -253,8 +254,7 @@ TEST(ConfigSearchPath, PipelineAndSweepJobsGetThePluginsAndConfigFolders) {
                             " run experiment=stages_need_sources run.dir=" + run_dir,
                         &rc);
   ASSERT_EQ(rc, 0) << out << motlab::read_file(run_dir + "/stages/only/console.txt");
-  const auto stage =
-      nlohmann::json::parse(motlab::read_file(run_dir + "/stages/only/metrics.json"));
+  const auto stage = motlab::test::run_summary_flat(run_dir + "/stages/only");
   EXPECT_EQ(stage["value"], 71);
   // A sweep: each job composes toy_seven (the folder) with the plugin's loss.
   const std::string sweep_dir = motlab::test::temp_dir("child_sources_sweep");

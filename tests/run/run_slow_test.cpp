@@ -39,8 +39,11 @@ TEST(Run, SingleJobWritesASelfDescribingDirectory) {
                            "metrics.json", "metrics.csv", "log.txt"})
     EXPECT_TRUE(fs::exists(fs::path(dir) / file)) << file;
   nlohmann::json metrics = read_json(fs::path(dir) / "metrics.json");
+  // Bookkeeping at the top, the task's facts under "info", its measurements under "metrics".
   EXPECT_EQ(metrics["status"], "ok");
-  EXPECT_EQ(metrics["value"], 33.0);
+  EXPECT_EQ(metrics["metrics"]["value"], 33.0);
+  EXPECT_EQ(metrics["info"]["b"], "abc");
+  EXPECT_FALSE(metrics.contains("value"));
   EXPECT_EQ(metrics["seed"], 1234);
   EXPECT_EQ(metrics["device"], "cpu");
   for (const char* key : {"git_sha", "torch_version", "motlab_version", "wall_time_s"})

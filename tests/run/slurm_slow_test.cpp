@@ -15,6 +15,7 @@
 #include "framework/config/config.h"
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace {
 
@@ -70,8 +71,7 @@ TEST_F(Slurm, SweepIsOneJobArrayWithArrayParallelism) {
   EXPECT_NE(script.find("#SBATCH --array=0,1,2,3%2\n"), std::string::npos) << script;
   EXPECT_GE(seconds, 4.0) << "4 jobs of 2 s, 2 at a time";
   for (int k = 0; k < 4; ++k) {
-    const auto m =
-        nlohmann::json::parse(motlab::read_file(dir + "/" + std::to_string(k) + "/metrics.json"));
+    const auto m = motlab::test::run_summary_flat(dir + "/" + std::to_string(k));
     EXPECT_EQ(m.value("status", ""), "ok");
   }
   // One array: every task of it has the same array id.
@@ -125,7 +125,7 @@ TEST_F(Slurm, JobOverItsTimeLimitIsRecordedTimeout) {
   std::printf("timed out after %.0f s\n",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   EXPECT_EQ(statuses(dir), (std::map<int, std::string>{{0, "TIMEOUT"}}));
-  const auto m = nlohmann::json::parse(motlab::read_file(dir + "/0/metrics.json"));
+  const auto m = motlab::test::run_summary_flat(dir + "/0");
   EXPECT_EQ(m.value("status", ""), "failed");
 }
 
@@ -141,7 +141,7 @@ TEST_F(Slurm, TwoTaskJobTrainsDataParallelUnderSrun) {
                         &output),
             0)
       << output;
-  const auto m = nlohmann::json::parse(motlab::read_file(dir + "/0/metrics.json"));
+  const auto m = motlab::test::run_summary_flat(dir + "/0");
   EXPECT_EQ(m.value("status", ""), "ok");
   EXPECT_EQ(m.value("dist_world_size", 0.0), 2.0);
   EXPECT_EQ(m.value("dist_launcher", ""), "srun");

@@ -20,6 +20,7 @@
 #include "framework/dist/dist.h"
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace {
 
@@ -27,7 +28,7 @@ using motlab::test::motlab_executable;
 using motlab::test::run_command;
 
 nlohmann::json metrics_of(const std::string& run_dir) {
-  return nlohmann::json::parse(motlab::read_file(run_dir + "/metrics.json"));
+  return motlab::test::run_summary_flat(run_dir);
 }
 
 // A small pretrained model folder made by motlab's own pretraining task (once per process).

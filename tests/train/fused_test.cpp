@@ -19,7 +19,7 @@ std::shared_ptr<motlab::MotionEncoder> write_run(const std::string& dir, const s
   motlab::write_file_atomic(dir + "/config_resolved.yaml", config.to_yaml());
   auto encoder =
       motlab::motion_encoder_family().build(config["motion_encoder"], motlab::BuildContext{});
-  motlab::train::save_module(motlab::train::model_weights_path(dir, "motion_encoder"), *encoder);
+  motlab::train::save_module(motlab::RunDir(dir).model_weights_file("motion_encoder"), *encoder);
   return encoder;
 }
 

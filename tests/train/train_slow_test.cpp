@@ -19,12 +19,13 @@
 
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 #include "tests/support/search_checks.h"
 
 namespace {
 
 nlohmann::json metrics_of(const std::string& run_dir) {
-  return nlohmann::json::parse(motlab::read_file(run_dir + "/metrics.json"));
+  return motlab::test::run_summary_flat(run_dir);
 }
 
 TEST(PaperTables, EveryMethodBeatsChanceThreefoldAndEvalReproducesTheRun) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/core/error.h"
 #include "framework/core/log.h"
 #include "framework/io/atomic_file.h"
@@ -73,8 +74,7 @@ int compare_command(CommandLine& cl) {
   report::Table table = report::comparison_table(groups, by, metrics, static_cast<int>(precision));
   std::cout << report::to_markdown(table);
 
-  if (out_dir.empty() && paths.size() == 1 &&
-      !std::filesystem::is_regular_file(paths[0] + "/metrics.json"))
+  if (out_dir.empty() && paths.size() == 1 && !RunDir(paths[0]).has_summary())
     out_dir = paths[0] + "/compare";
   if (out_dir.empty()) {
     log::info("compare", "pass --out DIR to write the tables, runs.csv and the plots");

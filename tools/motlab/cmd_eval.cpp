@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/compose.h"
 #include "framework/config/search_path.h"
 #include "framework/core/error.h"
@@ -31,58 +32,49 @@ void print_metrics(const std::map<std::string, double>& metrics) {
   for (const auto& [key, value] : metrics) std::cout << key << " " << value << "\n";
 }
 
+// --out: a metrics.json in the run directory format, so compare and table read it like a run.
 void write_metrics(const std::string& dir, const std::map<std::string, double>& metrics) {
-  nlohmann::json out;
-  for (const auto& [key, value] : metrics) {
-    if (std::isfinite(value))
-      out[key] = value;
-    else
-      out[key] = nullptr;
-  }
-  make_dirs(dir);
-  write_file_atomic(dir + "/metrics.json", out.dump(2) + "\n");
+  RunSummary summary;
+  summary.status = "ok";
+  summary.bookkeeping["task"] = "eval";
+  for (const auto& [key, value] : metrics) summary.metrics[key] = value;
+  RunDir(dir).write_summary(summary);
 }
 
 // `motlab eval <run dir>`: the run's saved embeddings + its resolved config's protocols.
 int eval_run_dir(const std::string& run_dir, const std::string& out_dir) {
-  const std::string config_path = run_dir + "/config_resolved.yaml";
-  MOTLAB_CHECK(file_exists(config_path), "motlab eval: '", run_dir,
-               "' is not a run directory (no config_resolved.yaml)");
-  const Config config = Config::from_yaml_file(config_path);
-  MOTLAB_CHECK(config.has("task.protocols"), config_path,
+  const RunDir run(run_dir);
+  const Config& config = run.resolved_config("motlab eval");
+  MOTLAB_CHECK(config.has("task.protocols"), run.resolved_config_file(),
                ": no task.protocols (was this run made by task=train?)");
-  const std::string emb = run_dir + "/embeddings/";
-  for (const char* file : {"test_text.npy", "test_motion.npy", "test_ids.txt", "test_captions.txt"})
-    MOTLAB_CHECK(file_exists(emb + file), "motlab eval: ", emb + file,
-                 " is missing (the run must finish with task.save_embeddings=true)");
+  TestEmbeddings saved = run.test_embeddings();
   eval::EvalInputs in;
-  in.text = eval::load_matrix(emb + "test_text.npy");
-  in.motion = eval::load_matrix(emb + "test_motion.npy");
-  in.ids = read_lines(emb + "test_ids.txt");
-  in.captions = read_lines(emb + "test_captions.txt");
-  in.frames = eval::read_frame_counts(emb + "test_frames.txt", in.ids.size());
-  if (file_exists(emb + "test_caption_similarity.npy"))
-    in.caption_similarity = eval::load_matrix(emb + "test_caption_similarity.npy");
+  in.text = saved.text;
+  in.motion = saved.motion;
+  in.ids = saved.ids;
+  in.captions = saved.captions;
+  in.frames = saved.frames;
+  in.caption_similarity = saved.caption_similarity;
   if (config.has("data")) in.id_list_dir = eval::id_list_dir_of(config["data"]);
   in.out_dir = out_dir;
   const std::map<std::string, double> metrics =
       eval::run_protocols(config["task"]["protocols"], in, BuildContext{});
   print_metrics(metrics);
   // The run's own numbers: every recomputed metric must match what training wrote.
-  const std::string metrics_path = run_dir + "/metrics.json";
-  if (file_exists(metrics_path)) {
-    const auto recorded = nlohmann::json::parse(read_file(metrics_path));
+  if (run.has_summary()) {
+    const RunSummary recorded = run.summary();
+    const std::string& metrics_path = recorded.file;
     int compared = 0, differing = 0;
     for (const auto& [key, value] : metrics) {
-      if (!recorded.contains(key)) continue;
+      if (!recorded.has_metric(key)) continue;
       ++compared;
-      const auto& r = recorded[key];
-      const bool same = r.is_null() ? !std::isfinite(value)
-                                    : (r.is_number() && std::abs(r.get<double>() - value) <= 1e-9);
+      const std::optional<double> r = recorded.metric(key);
+      const bool same = !r ? !std::isfinite(value) : std::abs(*r - value) <= 1e-9;
       if (!same) {
         ++differing;
-        std::cerr << "differs from " << metrics_path << ": " << key << " recorded " << r.dump()
-                  << ", recomputed " << value << "\n";
+        std::cerr << "differs from " << metrics_path << ": " << key << " recorded "
+                  << (r ? std::to_string(*r) : std::string("null")) << ", recomputed " << value
+                  << "\n";
       }
     }
     std::cout << "compared with " << metrics_path << ": " << compared << " metrics, " << differing

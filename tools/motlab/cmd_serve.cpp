@@ -16,6 +16,7 @@
 #include <regex>
 #include <sstream>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/core/error.h"
 #include "framework/data/joints_to_features.h"
 #include "framework/io/atomic_file.h"
@@ -40,15 +41,20 @@ struct ServedRun {
   std::map<std::string, std::string> test_caption_owner;  // test caption -> its motion id
 };
 
+// The run's metrics (numbers only: the viewer shows a value for each).
 json read_metrics(const std::string& dir) {
-  const std::string path = dir + "/metrics.json";
-  return file_exists(path) ? json::parse(read_file(path)) : json::object();
+  json out = json::object();
+  const RunDir run(dir);
+  if (!run.has_summary()) return out;
+  for (const auto& [key, value] : run.summary().metrics)
+    if (value) out[key] = *value;
+  return out;
 }
 
 // metrics.csv as a list of {column: number} rows.
 json read_curves(const std::string& dir) {
   json rows = json::array();
-  std::ifstream in(dir + "/metrics.csv");
+  std::ifstream in(RunDir(dir).file("metrics.csv"));
   std::string line;
   if (!std::getline(in, line)) return rows;
   std::vector<std::string> header;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/overrides.h"
 #include "framework/core/device.h"
 #include "framework/core/error.h"
@@ -76,9 +77,9 @@ Config data_node(const std::string& run_dir, const std::vector<std::string>& ove
   }
   if (!other_data) {
     // The run's own data, with data.*=... changes (another root, say) applied to it.
-    const std::string config = run_dir + "/config_resolved.yaml";
-    MOTLAB_CHECK(file_exists(config), run_dir, " is not a run directory (no config_resolved.yaml)");
-    const Config resolved = Config::from_yaml_file(config);
+    const RunDir run(run_dir);
+    const std::string config = run.resolved_config_file();
+    const Config& resolved = run.resolved_config();
     MOTLAB_CHECK(resolved.has("data") && resolved["data"].is_dict(), config, " has no data node");
     Config data = resolved;
     for (const auto& o : data_overrides) {

@@ -121,7 +121,7 @@ def main():
                f"task.repeats={args.repeats}", f"task.caption_words={args.caption_words}"] + overrides.split()
         subprocess.run(cmd, check=True)
         with open(os.path.join(run_dir, "metrics.json")) as f:
-            ours[name] = json.load(f)
+            ours[name] = json.load(f)["metrics"]
 
     print(f"\nqwen2_lora query, {args.tokens} tokens, bf16, {torch.cuda.get_device_name()}, "
           f"{config['num_hidden_layers']} layers, median of {args.repeats}")
