@@ -64,12 +64,7 @@ class ReevaluateTask : public Task {
     text->eval();
 
     TestEmbeddings saved = source_dir.test_embeddings();
-    eval::EvalInputs inputs;
-    inputs.captions = saved.captions;
-    inputs.ids = saved.ids;
-    inputs.frames = saved.frames;
-    inputs.motion = saved.motion;
-    inputs.caption_similarity = saved.caption_similarity;
+    eval::EvalInputs inputs = saved.eval_inputs();
     MOTLAB_CHECK(static_cast<int64_t>(inputs.captions.size()) == inputs.motion.size(0),
                  source_dir.embeddings_file("test_captions.txt"), ": ", inputs.captions.size(),
                  " captions for ", inputs.motion.size(0), " motion embeddings");

@@ -65,6 +65,17 @@ json RunSummary::to_json() const {
   return out;
 }
 
+eval::EvalInputs TestEmbeddings::eval_inputs() const {
+  eval::EvalInputs in;
+  in.text = text;
+  in.motion = motion;
+  in.ids = ids;
+  in.captions = captions;
+  in.frames = frames;
+  in.caption_similarity = caption_similarity;
+  return in;
+}
+
 RunDir::RunDir(std::string path) : path_(std::move(path)) {
   while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
 }

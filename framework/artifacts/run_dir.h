@@ -22,6 +22,9 @@
 #include "framework/config/config.h"
 
 namespace motlab {
+namespace eval {
+struct EvalInputs;
+}
 
 // metrics.json: what happened to a run, apart from what it measured.
 struct RunSummary {
@@ -48,6 +51,9 @@ struct TestEmbeddings {
   std::vector<std::string> ids, captions;
   std::vector<int64_t> frames;       // empty when the run did not record them
   torch::Tensor caption_similarity;  // [N, N]; undefined when not saved
+
+  // The protocols' inputs (id_list_dir and out_dir left for the caller).
+  eval::EvalInputs eval_inputs() const;
 };
 
 class RunDir {

@@ -235,10 +235,9 @@ MotionIndex MotionIndex::build(const std::string& run_dir, const Config& data,
   return out;
 }
 
-RunEncoders load_run_encoders(const std::string& run_dir, torch::Device device) {
+RunEncoders load_run_encoders(const RunDir& run, torch::Device device) {
   RunEncoders out;
   out.device = device;
-  const RunDir run(run_dir);  // config_resolved.yaml is read once for the config and both loads
   out.config = run.resolved_config();
   const BuildContext ctx{device};
   out.text = train::load_text_encoder(run, ctx);

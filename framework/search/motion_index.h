@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/artifacts/run_dir.h"
 #include "framework/config/config.h"
 #include "framework/data/humanml3d.h"
 #include "framework/model/interfaces.h"
@@ -75,6 +76,6 @@ struct RunEncoders {
   torch::Tensor encode_text(const std::vector<std::string>& captions) const;
   torch::Tensor encode_motion(const torch::Tensor& raw_features) const;
 };
-RunEncoders load_run_encoders(const std::string& run_dir, torch::Device device);
+RunEncoders load_run_encoders(const RunDir& run, torch::Device device);
 
 }  // namespace motlab::search

@@ -7,6 +7,7 @@
 #include "framework/config/compose.h"
 #include "framework/config/overrides.h"
 #include "framework/core/error.h"
+#include "tests/support/errors.h"
 #include "tests/support/paths.h"
 
 using motlab::Config;
@@ -33,14 +34,7 @@ Config resolved_with(const std::vector<std::string>& overrides) {
   return motlab::resolve(composed.config, runtime);
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const motlab::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using motlab::test::error_of;
 
 struct ValueCase {
   const char* name;

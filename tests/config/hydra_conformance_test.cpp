@@ -12,20 +12,14 @@
 #include "framework/config/overrides.h"
 #include "framework/core/error.h"
 #include "framework/io/atomic_file.h"
+#include "tests/support/errors.h"
 #include "tests/support/paths.h"
 
 using motlab::Config;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const motlab::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using motlab::test::error_of;
 
 // ---- 1. the value grammar --------------------------------------------------------------------
 

@@ -10,6 +10,7 @@
 
 #include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
+#include "tests/support/run_summary.h"
 
 namespace fs = std::filesystem;
 using motlab::test::run_command;
@@ -72,7 +73,7 @@ TEST(PluginTutorial, RunsAsWrittenAgainstTheBuildTreeAndAnInstalledPrefix) {
   std::set<std::string> encoders;
   for (const char* job : {"0", "1"}) {
     const std::string dir = work + "/sweeps/gru_vs_bow/" + job;
-    const auto metrics = nlohmann::json::parse(motlab::read_file(dir + "/metrics.json"));
+    const auto metrics = motlab::test::run_summary_flat(dir);
     EXPECT_EQ(metrics["status"], "ok") << job;
     EXPECT_TRUE(metrics.contains("by_length/f40_80/t2m/R10")) << job;
     EXPECT_TRUE(metrics.contains("all/t2m/R10")) << job;

@@ -16,6 +16,7 @@
 #include "framework/io/atomic_file.h"
 #include "framework/model/interfaces.h"
 #include "framework/registry/plugins.h"
+#include "tests/support/errors.h"
 #include "tests/support/paths.h"
 #include "tests/support/run_summary.h"
 
@@ -24,14 +25,7 @@ using motlab::test::run_command;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const motlab::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using motlab::test::error_of;
 
 std::string cli(const std::string& args, int* rc = nullptr) {
   std::string out;

@@ -8,20 +8,14 @@
 #include "framework/artifacts/run_dir.h"
 #include "framework/core/error.h"
 #include "framework/io/atomic_file.h"
+#include "tests/support/errors.h"
 #include "tests/support/paths.h"
 
 namespace {
 using motlab::RunDir;
 using motlab::RunSummary;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const motlab::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using motlab::test::error_of;
 
 TEST(RunDir, SummaryKeepsBookkeepingInfosAndMetricsApart) {
   const RunDir run(motlab::test::temp_dir("run_dir_summary") + "/");

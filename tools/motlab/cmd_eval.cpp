@@ -47,14 +47,7 @@ int eval_run_dir(const std::string& run_dir, const std::string& out_dir) {
   const Config& config = run.resolved_config("motlab eval");
   MOTLAB_CHECK(config.has("task.protocols"), run.resolved_config_file(),
                ": no task.protocols (was this run made by task=train?)");
-  TestEmbeddings saved = run.test_embeddings();
-  eval::EvalInputs in;
-  in.text = saved.text;
-  in.motion = saved.motion;
-  in.ids = saved.ids;
-  in.captions = saved.captions;
-  in.frames = saved.frames;
-  in.caption_similarity = saved.caption_similarity;
+  eval::EvalInputs in = run.test_embeddings().eval_inputs();
   if (config.has("data")) in.id_list_dir = eval::id_list_dir_of(config["data"]);
   in.out_dir = out_dir;
   const std::map<std::string, double> metrics =

@@ -119,7 +119,7 @@ int score_command(CommandLine& cl) {
       .parse();
   MOTLAB_CHECK(!sentence.empty() && !motion_file.empty(),
                "motlab score: --text and --motion are required (see motlab score --help)");
-  const auto encoders = search::load_run_encoders(run_dir, resolve_device(device));
+  const auto encoders = search::load_run_encoders(RunDir(run_dir), resolve_device(device));
   const torch::Tensor text = encoders.encode_text({sentence});
   const torch::Tensor motion = encoders.encode_motion(npy::load(motion_file));
   std::cout << std::fixed << std::setprecision(6) << (text * motion).sum().item<double>() << "\n";

@@ -64,7 +64,7 @@ search::IndexSettings settings_from(const std::vector<std::string>& overrides) {
 }
 
 // The data node: the run's own, or one composed from data=... overrides.
-Config data_node(const std::string& run_dir, const std::vector<std::string>& overrides) {
+Config data_node(const RunDir& run, const std::vector<std::string>& overrides) {
   std::vector<std::string> data_overrides;
   bool other_data = false;  // data=<option>: compose that option instead of the run's data
   for (const auto& o : overrides) {
@@ -77,7 +77,6 @@ Config data_node(const std::string& run_dir, const std::vector<std::string>& ove
   }
   if (!other_data) {
     // The run's own data, with data.*=... changes (another root, say) applied to it.
-    const RunDir run(run_dir);
     const std::string config = run.resolved_config_file();
     const Config& resolved = run.resolved_config();
     MOTLAB_CHECK(resolved.has("data") && resolved["data"].is_dict(), config, " has no data node");
@@ -147,8 +146,8 @@ void finish_session_args(const CommandLine& cl, SessionArgs* args, bool position
 }
 
 SearchSession::SearchSession(const SessionArgs& args, bool rebuild, search::BuildReport* report)
-    : run_dir_(args.run_dir), device_(args.device) {
-  const Config data = data_node(args.run_dir, args.overrides);
+    : run_(args.run_dir), device_(args.device) {
+  const Config data = data_node(run_, args.overrides);
   std::vector<std::string> splits = args.splits;
   if (splits.empty())
     for (const char* key : {"train_split", "val_split", "test_split"})
@@ -163,7 +162,7 @@ SearchSession::SearchSession(const SessionArgs& args, bool rebuild, search::Buil
 }
 
 const search::RunEncoders& SearchSession::encoders() {
-  if (!encoders_) encoders_ = search::load_run_encoders(run_dir_, device_);
+  if (!encoders_) encoders_ = search::load_run_encoders(run_, device_);
   return *encoders_;
 }
 

@@ -48,7 +48,7 @@ class SearchSession {
   SearchSession(const SessionArgs& args, bool rebuild, search::BuildReport* report);
   const search::MotionIndex& index() const { return index_; }
   const search::RunEncoders& encoders();  // loaded on first use
-  const std::string& run_dir() const { return run_dir_; }
+  const std::string& run_dir() const { return run_.path(); }
 
   std::vector<SearchResult> search_text(const std::vector<std::string>& queries, int64_t k);
   // An indexed motion id, or a .npy of 263-d features.
@@ -62,7 +62,7 @@ class SearchSession {
 
  private:
   std::string inside_dataset(const std::string& path) const;
-  std::string run_dir_;
+  RunDir run_;  // its config_resolved.yaml is read once for the data node and the encoders
   torch::Device device_;
   search::MotionIndex index_;
   std::optional<search::RunEncoders> encoders_;
