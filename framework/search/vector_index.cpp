@@ -13,6 +13,27 @@
 #include "framework/core/error.h"
 
 namespace motlab::search {
+
+const SettingsSchema<IndexSettings>& index_settings() {
+  using S = IndexSettings;
+  static const auto* schema = new SettingsSchema<S>(
+      SettingsSchema<S>()
+          .choice("kind", &S::kind, {"auto", "flat", "hnsw", "ivf"},
+                  "auto: exact (flat) below exact_below vectors, else `approximate`")
+          .option("exact_below", &S::exact_below, "auto uses an approximate index from this many",
+                  at_least(0))
+          .choice("approximate", &S::approximate, {"hnsw", "ivf"},
+                  "the approximate kind auto picks")
+          .option("hnsw_m", &S::hnsw_m, "HNSW links per node", between(2, 256))
+          .option("hnsw_ef_construction", &S::hnsw_ef_construction,
+                  "HNSW candidate list while building", between(1, 65536))
+          .option("hnsw_ef_search", &S::hnsw_ef_search, "HNSW candidate list per query",
+                  between(1, 65536))
+          .option("ivf_lists", &S::ivf_lists, "IVF cells (0: 4 * sqrt(N))", at_least(0))
+          .option("ivf_probe", &S::ivf_probe, "IVF cells visited per query", between(1, 65536)));
+  return *schema;
+}
+
 namespace {
 
 torch::Tensor rows_of(const torch::Tensor& t, const char* what) {

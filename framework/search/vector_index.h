@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "framework/config/settings.h"
+
 namespace faiss {
 struct Index;
 }
@@ -25,6 +27,9 @@ struct IndexSettings {
   int64_t ivf_probe = 32;
   std::string to_json() const;  // everything that changes the built index
 };
+
+// The options of `index.*` (motlab index/search/serve), each declared once with its bounds.
+const SettingsSchema<IndexSettings>& index_settings();
 
 struct Hits {
   torch::Tensor rows;    // [Q, k] int64 positions in the indexed set (-1 when fewer than k)

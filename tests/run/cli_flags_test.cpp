@@ -3,6 +3,7 @@
 // name the command, the flag, the value and what was expected, and --help lists what is declared.
 #include <gtest/gtest.h>
 
+#include "framework/io/atomic_file.h"
 #include "tests/support/paths.h"
 
 namespace {
@@ -78,6 +79,23 @@ TEST(CliFlags, SpellingsUsersTypeAreAccepted) {
   EXPECT_NE(out.find("_target_: toy"), std::string::npos) << out;
   ASSERT_EQ(motlab("run --job-num=3 --cfg job experiment=demo", &out), 0) << out;
   expect_refused("search /nonexistent -k5 q", "'/nonexistent' is not a directory");
+}
+
+TEST(CliFlags, IndexSettingsAreCheckedAgainstTheirDeclarations) {
+  // A run directory with only its resolved config: the index settings are read before anything
+  // is loaded.
+  const std::string run = motlab::test::temp_dir("cli_index_settings");
+  motlab::write_file_atomic(run + "/config_resolved.yaml", "data:\n  root: " + run + "/data\n");
+  expect_refused("search " + run + " q index.hnsw_ef_search=0",
+                 "index: key 'index.hnsw_ef_search' (<command line>) must be in [1, 65536], got 0");
+  expect_refused("search " + run + " q index.ivf_probe=0",
+                 "key 'index.ivf_probe' (<command line>) must be in [1, 65536], got 0");
+  expect_refused(
+      "index " + run + " index.kind=lsh",
+      "key 'index.kind' (<command line>) must be one of auto, flat, hnsw, ivf, got 'lsh'");
+  expect_refused("serve " + run + " index.efsearch=3", "unknown option 'index.efsearch'");
+  expect_refused("search " + run + " q index.ivf_probe=1,2",
+                 "'index.ivf_probe=1,2': expected index.<option>=<value>");
 }
 
 }  // namespace

@@ -17,50 +17,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// index.<option>=<value> overrides, read and checked by the declared index settings.
 search::IndexSettings settings_from(const std::vector<std::string>& overrides) {
-  search::IndexSettings s;
+  std::vector<Config::Item> items;
   for (const auto& o : overrides) {
     if (o.rfind("index.", 0) != 0) continue;
-    const size_t eq = o.find('=');
-    MOTLAB_CHECK(eq != std::string::npos, "'", o, "': expected index.<setting>=<value>");
-    const std::string key = o.substr(6, eq - 6), value = o.substr(eq + 1);
-    auto number = [&] {
-      size_t used = 0;
-      long long v = -1;
-      try {
-        v = std::stoll(value, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      MOTLAB_CHECK(used == value.size() && v >= 0, "'", o, "': expected a number >= 0");
-      return static_cast<int64_t>(v);
-    };
-    if (key == "kind")
-      s.kind = value;
-    else if (key == "approximate")
-      s.approximate = value;
-    else if (key == "exact_below")
-      s.exact_below = number();
-    else if (key == "hnsw_m")
-      s.hnsw_m = number();
-    else if (key == "hnsw_ef_construction")
-      s.hnsw_ef_construction = number();
-    else if (key == "hnsw_ef_search")
-      s.hnsw_ef_search = number();
-    else if (key == "ivf_lists")
-      s.ivf_lists = number();
-    else if (key == "ivf_probe")
-      s.ivf_probe = number();
-    else
-      MOTLAB_FAIL("unknown index setting '", key, "' in '", o,
-                  "' (kind, approximate, exact_below, hnsw_m, hnsw_ef_construction, "
-                  "hnsw_ef_search, ivf_lists, ivf_probe)");
+    const Override parsed = parse_override(o);
+    MOTLAB_CHECK(parsed.kind == Override::Kind::kSet && !parsed.is_sweep() &&
+                     parsed.key.find('.', 6) == std::string::npos,
+                 "'", o, "': expected index.<option>=<value>");
+    // The value carries its whole key, so errors name it ("index.ivf_probe").
+    items.emplace_back(parsed.key.substr(6), parsed.value().relocated(parsed.key));
   }
-  MOTLAB_CHECK(s.kind == "auto" || s.kind == "flat" || s.kind == "hnsw" || s.kind == "ivf",
-               "index.kind must be auto, flat, hnsw or ivf, got '", s.kind, "'");
-  MOTLAB_CHECK(s.approximate == "hnsw" || s.approximate == "ivf",
-               "index.approximate must be hnsw or ivf, got '", s.approximate, "'");
-  return s;
+  return search::index_settings().read(Config::dict(items).relocated("index"), "index");
 }
 
 // The data node: the run's own, or one composed from data=... overrides.
