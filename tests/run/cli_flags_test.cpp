@@ -94,6 +94,9 @@ TEST(CliFlags, IndexSettingsAreCheckedAgainstTheirDeclarations) {
       "index " + run + " index.kind=lsh",
       "key 'index.kind' (<command line>) must be one of auto, flat, hnsw, ivf, got 'lsh'");
   expect_refused("serve " + run + " index.efsearch=3", "unknown option 'index.efsearch'");
+  // The later of two values wins (the earlier, bad one is not read).
+  expect_refused("search " + run + " q index.kind=lsh index.kind=flat index.ivf_probe=0",
+                 "key 'index.ivf_probe'");
   expect_refused("search " + run + " q index.ivf_probe=1,2",
                  "'index.ivf_probe=1,2': expected index.<option>=<value>");
 }

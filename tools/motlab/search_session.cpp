@@ -1,5 +1,6 @@
 #include "tools/motlab/search_session.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "framework/artifacts/run_dir.h"
@@ -26,8 +27,13 @@ search::IndexSettings settings_from(const std::vector<std::string>& overrides) {
     MOTLAB_CHECK(parsed.kind == Override::Kind::kSet && !parsed.is_sweep() &&
                      parsed.key.find('.', 6) == std::string::npos,
                  "'", o, "': expected index.<option>=<value>");
+    // A later override of the same option wins, as on the run command line.
+    const std::string name = parsed.key.substr(6);
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](const Config::Item& item) { return item.first == name; }),
+                items.end());
     // The value carries its whole key, so errors name it ("index.ivf_probe").
-    items.emplace_back(parsed.key.substr(6), parsed.value().relocated(parsed.key));
+    items.emplace_back(name, parsed.value().relocated(parsed.key));
   }
   return search::index_settings().read(Config::dict(items).relocated("index"), "index");
 }
