@@ -5,7 +5,6 @@
 //
 //   task: {_target_: reevaluate, source_run: <dir>, protocols: {...}}
 //   kv_pruner=<option>     the pruner the text encoder uses (configs/kv_pruner/*; null = none)
-#include <fstream>
 
 #include "framework/artifacts/run_dir.h"
 #include "framework/config/settings.h"

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <set>
 
 #include "framework/config/config.h"
 #include "framework/config/overrides.h"

@@ -3,8 +3,6 @@
 // motlab data render <dataset> <id> [--out FILE.svg] [--frames N] [--text-dir D]
 #include <cstdlib>
 #include <iostream>
-#include <map>
-#include <sstream>
 
 #include "framework/core/error.h"
 #include "framework/core/strings.h"

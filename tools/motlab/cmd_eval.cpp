@@ -6,12 +6,9 @@
 //   evaluates embeddings made by any tool with motlab's protocols; row i of T pairs with row i of
 //   M.
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
+#include <map>
 
 #include "framework/artifacts/run_dir.h"
 #include "framework/config/compose.h"

@@ -1,9 +1,7 @@
 // What `motlab index`, `search`, `score` and `serve` share: the run, its data and index settings
 // from the command line, the run's encoders and its motion index, and top-k queries over it.
 #pragma once
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
